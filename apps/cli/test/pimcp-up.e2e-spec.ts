@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { RegistryClient } from '@pimcp/registry-client';
+import { pollUntil } from '@pimcp/testing';
+
+const CLI = join(__dirname, '../../../dist/apps/cli/main.js');
+
+describe('pimcp up (e2e, embedded store)', () => {
+  let child: ChildProcess;
+  let output = '';
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [CLI, 'up'], {
+      env: { PATH: process.env['PATH'] ?? '', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    await pollUntil(() => output.includes('Press Ctrl-C to stop'), { timeoutMs: 20_000, description: `pimcp up to start; output: ${output}` });
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('serves the registry on the embedded store, and stops cleanly on SIGINT', async () => {
+    expect(output).toContain('the embedded store');
+    const adminUrl = /registry admin API: (\S+)/.exec(output)?.[1];
+    const link = /node link: +tcp:\/\/([\d.]+):(\d+)/.exec(output);
+    if (!adminUrl || !link?.[1] || !link[2]) throw new Error(`unexpected output: ${output}`);
+
+    const client = new RegistryClient({ host: link[1], port: Number(link[2]) });
+    await client.join({
+      nodeId: 'pi-up',
+      labels: { tier: 'edge' },
+      linkAddress: 'tcp://127.0.0.1:7600',
+      capabilities: [{ name: 'system.info', description: 'Node facts', inputSchema: { type: 'object' }, version: '1.0.0', costClass: 'light' }],
+    });
+    const catalog = (await (await fetch(adminUrl)).json()) as { nodes: Array<{ nodeId: string }> };
+    expect(catalog.nodes.map((n) => n.nodeId)).toEqual(['pi-up']);
+    client.close();
+
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping...');
+  });
+
+  it('exits non-zero naming the variable when a setting is wrong', async () => {
+    const bad = spawn(process.execPath, [CLI, 'up'], { env: { PATH: process.env['PATH'] ?? '', PIMCP_REGISTRY_LEASE_TTL_SECONDS: 'soon' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    bad.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(err).toContain('PIMCP_REGISTRY_LEASE_TTL_SECONDS must be a whole number');
+  });
+});

@@ -1,0 +1,58 @@
+import type { CapabilityDefinitionDto } from '../manifest/capability-definition.dto';
+
+export type CapabilityDefinition = CapabilityDefinitionDto;
+
+/** A live node as stored in the registry. Exists exactly while its lease lives. */
+export interface NodeRecord {
+  nodeId: string;
+  labels: Record<string, string>;
+  linkAddress: string;
+  /** ISO time of the join that created the current lease. */
+  joinedAt: string;
+  /** The etcd lease (decimal string) that every key of this node is attached to. */
+  leaseId: string;
+  capabilityNames: string[];
+}
+
+/** One capability offered by one node. */
+export interface CapabilityRecord {
+  nodeId: string;
+  definition: CapabilityDefinition;
+  /** schemaDigest() of the definition: equal across nodes for one name and major version. */
+  schemaDigest: string;
+}
+
+/** Where an admin switch applies: one node, or every node (`*`). */
+export type CapabilityScope = string;
+export const ALL_NODES: CapabilityScope = '*';
+
+/** An operator's decision to turn a capability off, on one node or everywhere. Absent means enabled. */
+export interface DisabledCapabilityRecord {
+  scope: CapabilityScope;
+  name: string;
+  at: string;
+}
+
+/** A node an operator is draining: it keeps serving what it has but gets no new calls. */
+export interface DrainRecord {
+  nodeId: string;
+  at: string;
+}
+
+/** Everything a consumer needs to build its catalog, as of `revision`. */
+export interface RegistrySnapshot {
+  revision: number;
+  catalogRevision: number;
+  nodes: NodeRecord[];
+  capabilities: CapabilityRecord[];
+  disabled: DisabledCapabilityRecord[];
+  drained: DrainRecord[];
+}
+
+/** One ordered change after a snapshot. `value` is absent on deletions. */
+export type RegistryEvent =
+  | { revision: number; kind: 'node'; nodeId: string; value?: NodeRecord }
+  | { revision: number; kind: 'capability'; nodeId: string; name: string; value?: CapabilityRecord }
+  | { revision: number; kind: 'disabled'; scope: CapabilityScope; name: string; value?: DisabledCapabilityRecord }
+  | { revision: number; kind: 'drain'; nodeId: string; value?: DrainRecord }
+  | { revision: number; kind: 'catalog-revision'; value?: number };

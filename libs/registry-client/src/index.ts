@@ -1,0 +1,2 @@
+export * from './lib/registry-client';
+export * from './lib/node-membership';

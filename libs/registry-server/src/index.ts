@@ -1,0 +1,3 @@
+export * from './lib/config/registry.config';
+export * from './lib/registry-server.module';
+export * from './lib/bootstrap-registry';

@@ -1,0 +1,48 @@
+import { type INestApplication, Logger, type LoggerService, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { invalidRequest } from './errors/invalid-request';
+import { PimcpHttpExceptionFilter } from './errors/pimcp-http-exception.filter';
+import { RegistryServerModule, type RegistryServerOptions } from './registry-server.module';
+
+export interface RunningRegistry {
+  app: INestApplication;
+  httpUrl: string;
+  link: { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/** Starts the registry: admin HTTP API plus the TCP node link, in one Nest app. */
+export async function bootstrapRegistry(
+  options: RegistryServerOptions & { logger?: LoggerService | false },
+): Promise<RunningRegistry> {
+  const { config } = options;
+  const app = await NestFactory.create<NestExpressApplication>(RegistryServerModule.forRoot(options), {
+    logger: options.logger ?? new Logger('registry'),
+    bodyParser: false,
+  });
+  app.useGlobalFilters(new PimcpHttpExceptionFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, exceptionFactory: invalidRequest }));
+  // Admin requests are small; a bounded body parser refuses anything else with 413.
+  app.useBodyParser('json', { limit: '64kb' });
+  const microservice = app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.TCP,
+    options: { host: config.linkHost, port: config.linkPort },
+  });
+  await app.startAllMicroservices();
+  await app.listen(config.httpPort, config.httpHost);
+  const httpAddress = app.getHttpServer().address() as AddressInfo;
+  const linkAddress = (microservice.unwrap<{ address(): AddressInfo }>()).address();
+  return {
+    app,
+    httpUrl: `http://${formatHost(config.httpHost)}:${httpAddress.port}`,
+    link: { host: config.linkHost, port: linkAddress.port },
+    close: () => app.close(),
+  };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,4 @@
+/** Injection tokens of the registry module. */
+export const REGISTRY_CONFIG = Symbol('REGISTRY_CONFIG');
+export const REGISTRY_STORE = Symbol('REGISTRY_STORE');
+export const LEADER_ELECTOR = Symbol('LEADER_ELECTOR');

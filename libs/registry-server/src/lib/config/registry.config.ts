@@ -1,0 +1,29 @@
+import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+import { hostname } from 'node:os';
+
+const HOST_PORT = /^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$|^https?:\/\/[\w.-]+:\d+$/;
+
+/** Every registry setting, its variable and default. The docs' configuration table is built from this. */
+export const registryConfigDefinition = {
+  httpHost: { env: 'PIMCP_REGISTRY_HTTP_HOST', type: 'string', default: '127.0.0.1', description: 'Address the admin HTTP API listens on.' },
+  httpPort: { env: 'PIMCP_REGISTRY_HTTP_PORT', type: 'int', min: 0, max: 65535, default: 8081, description: 'Port of the admin HTTP API (0 picks a free port).' },
+  linkHost: { env: 'PIMCP_REGISTRY_LINK_HOST', type: 'string', default: '127.0.0.1', description: 'Address nodes connect to for join, heartbeat and leave (@nestjs/microservices TCP).' },
+  linkPort: { env: 'PIMCP_REGISTRY_LINK_PORT', type: 'int', min: 0, max: 65535, default: 8082, description: 'Port of the node link (0 picks a free port).' },
+  etcdHosts: {
+    env: 'PIMCP_ETCD_HOSTS', type: 'list', default: [], pattern: HOST_PORT, patternHint: 'an etcd endpoint such as http://10.0.0.1:2379',
+    description: 'Comma-separated etcd endpoints. Empty runs on the embedded in-process store (single replica only).',
+  },
+  leaseTtlSeconds: { env: 'PIMCP_REGISTRY_LEASE_TTL_SECONDS', type: 'int', min: 2, max: 300, default: 10, description: 'A node disappears this long after its last heartbeat.' },
+  electionTtlSeconds: { env: 'PIMCP_REGISTRY_ELECTION_TTL_SECONDS', type: 'int', min: 1, max: 60, default: 5, description: 'Leader lease TTL; a follower takes over within about twice this after the leader dies.' },
+  housekeepingIntervalMs: { env: 'PIMCP_REGISTRY_HOUSEKEEPING_INTERVAL_MS', type: 'int', min: 100, max: 3_600_000, default: 5000, description: 'How often the leader removes orphaned entries.' },
+  replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
+} as const satisfies ConfigDefinition;
+
+export type RegistryConfig = ConfigOf<typeof registryConfigDefinition>;
+
+/** Loaded once per process; tests call registryConfig.reset() after changing the environment. */
+export const registryConfig = new ConfigLoader(registryConfigDefinition);
+
+export function replicaIdOf(config: RegistryConfig): string {
+  return config.replicaId || `${hostname()}-${process.pid}`;
+}

@@ -1,0 +1,39 @@
+import { Controller, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { type HeartbeatReply, type JoinReply, RegistryPatterns } from '@pimcp/protocol';
+import { invalidRequest } from '../errors/invalid-request';
+import { PimcpRpcExceptionFilter } from '../errors/pimcp-rpc-exception.filter';
+import { NodeIdDto } from './node-id.dto';
+import { HeartbeatNodeUseCase } from './usecases/heartbeat-node/heartbeat-node.usecase';
+import { JoinNodeUseCase } from './usecases/join-node/join-node.usecase';
+import { LeaveNodeUseCase } from './usecases/leave-node/leave-node.usecase';
+
+/** The node link: what nodes send to the registry over @nestjs/microservices. */
+@Controller()
+@UseFilters(PimcpRpcExceptionFilter)
+export class NodesController {
+  constructor(
+    private readonly joinNode: JoinNodeUseCase,
+    private readonly heartbeatNode: HeartbeatNodeUseCase,
+    private readonly leaveNode: LeaveNodeUseCase,
+  ) {}
+
+  /** The manifest is validated inside the use case, where every field problem is collected. */
+  @MessagePattern(RegistryPatterns.join)
+  join(@Payload() manifest: unknown): Promise<JoinReply> {
+    return this.joinNode.execute(manifest);
+  }
+
+  @MessagePattern(RegistryPatterns.heartbeat)
+  @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, exceptionFactory: invalidRequest }))
+  heartbeat(@Payload() request: NodeIdDto): Promise<HeartbeatReply> {
+    return this.heartbeatNode.execute(request);
+  }
+
+  @MessagePattern(RegistryPatterns.leave)
+  @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, exceptionFactory: invalidRequest }))
+  async leave(@Payload() request: NodeIdDto): Promise<{ nodeId: string }> {
+    await this.leaveNode.execute(request);
+    return { nodeId: request.nodeId };
+  }
+}

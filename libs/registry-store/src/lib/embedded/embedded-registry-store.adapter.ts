@@ -1,0 +1,270 @@
+/** The single-process registry store (the `npm start` default): the same key layout and semantics as etcd, in memory. */
+import {
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord,
+  type NodeManifest, type RegistryEvent, type RegistrySnapshot,
+} from '@pimcp/protocol';
+import type {
+  HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
+} from '../port/registry-store.port';
+import { parseRegistryKey, registryKeys } from '../registry-keys';
+import { capabilityRecords, claimRequests, nodeRecord } from '../shared/join-records.factory';
+import { buildSnapshot, parseJson, toRegistryEvent } from '../shared/registry-entry.codec';
+import {
+  claimIsHeld, contestedClaims, findSchemaConflicts, schemaConflictError,
+} from '../shared/schema-conflict.policy';
+import { EmbeddedRegistryWatch } from './embedded-registry.watch';
+
+export interface EmbeddedRegistryStoreOptions {
+  /** How many events the store keeps for `watch(afterRevision)` replays; older requests get WATCH_COMPACTED. */
+  eventLogLimit?: number;
+  /** Clock for record timestamps (tests). */
+  now?: () => Date;
+}
+
+interface StoredEntry {
+  json: string;
+  leaseId?: string;
+}
+
+interface EmbeddedLease {
+  keys: Set<string>;
+  timer: NodeJS.Timeout;
+}
+
+type WriteOp = { put: string; value: unknown; leaseId?: string } | { delete: string };
+
+const DEFAULT_EVENT_LOG_LIMIT = 10_000;
+
+export class EmbeddedRegistryStore implements RegistryStore {
+  private revision = 0;
+  private readonly entries = new Map<string, StoredEntry>();
+  private readonly leases = new Map<string, EmbeddedLease>();
+  private nextLeaseId = 1;
+  private readonly eventLog: { revision: number; events: RegistryEvent[] }[] = [];
+  private loggedEvents = 0;
+  /** Highest revision dropped from the event log: watches must start after it. */
+  private compactedRevision = 0;
+  private readonly watches = new Set<EmbeddedRegistryWatch>();
+  private closed = false;
+  private readonly eventLogLimit: number;
+  private readonly now: () => Date;
+
+  constructor(options: EmbeddedRegistryStoreOptions = {}) {
+    this.eventLogLimit = options.eventLogLimit ?? DEFAULT_EVENT_LOG_LIMIT;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async join(manifest: NodeManifest, options: JoinOptions): Promise<JoinResult> {
+    this.assertOpen();
+    const nodeId = manifest.nodeId;
+    const requests = claimRequests(manifest);
+    const contested = contestedClaims(requests, (key) => this.readJson<string>(key));
+    if (contested.length > 0) {
+      const conflicts = findSchemaConflicts(contested, this.liveCapabilities());
+      if (conflicts.length > 0) throw schemaConflictError(nodeId, conflicts);
+    }
+    const previousLease = this.entries.get(registryKeys.node(nodeId))?.leaseId;
+    const leaseId = this.grantLease(options.ttlSeconds);
+    const capabilities = capabilityRecords(manifest);
+    const kept = new Set(capabilities.map((c) => registryKeys.capability(nodeId, c.definition.name)));
+    const ops: WriteOp[] = [
+      { put: registryKeys.node(nodeId), value: nodeRecord(manifest, leaseId, this.now()), leaseId },
+      ...capabilities.map((c) => ({ put: registryKeys.capability(nodeId, c.definition.name), value: c, leaseId })),
+      ...this.keysUnder(registryKeys.nodeCapabilitiesPrefix(nodeId)).filter((k) => !kept.has(k)).map((k) => ({ delete: k })),
+      ...requests.map((r) => ({ put: r.claimKey, value: r.digest })),
+    ];
+    const revision = this.commit(ops);
+    // The puts above moved every key to the new lease, so revoking the old one deletes nothing.
+    if (previousLease !== undefined && previousLease !== leaseId) this.revokeLease(previousLease);
+    return { leaseId, revision };
+  }
+
+  async heartbeat(nodeId: string): Promise<HeartbeatResult> {
+    this.assertOpen();
+    const lease = this.nodeLease(nodeId);
+    lease.timer.refresh();
+    return { draining: this.entries.has(registryKeys.drain(nodeId)) };
+  }
+
+  async leave(nodeId: string): Promise<void> {
+    this.assertOpen();
+    const lease = this.nodeLease(nodeId);
+    const leaseId = this.entries.get(registryKeys.node(nodeId))?.leaseId as string;
+    // Node, capabilities and drain mark go in one revision, so watchers see the node vanish in one step.
+    this.commit([...lease.keys, registryKeys.drain(nodeId)].map((key) => ({ delete: key })));
+    this.revokeLease(leaseId);
+  }
+
+  async setCapabilityEnabled(scope: CapabilityScope, name: string, enabled: boolean): Promise<number> {
+    this.assertOpen();
+    const key = registryKeys.disabled(scope, name);
+    if (enabled) return this.commit([{ delete: key }]);
+    const record: DisabledCapabilityRecord = { scope, name, at: this.now().toISOString() };
+    return this.commit([{ put: key, value: record }]);
+  }
+
+  async drain(nodeId: string): Promise<void> {
+    this.assertOpen();
+    this.nodeLease(nodeId);
+    const record: DrainRecord = { nodeId, at: this.now().toISOString() };
+    this.commit([{ put: registryKeys.drain(nodeId), value: record }]);
+  }
+
+  async snapshot(): Promise<RegistrySnapshot> {
+    this.assertOpen();
+    return buildSnapshot([...this.entries].map(([key, entry]) => [key, entry.json] as const), this.revision);
+  }
+
+  async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
+    this.assertOpen();
+    const watch = new EmbeddedRegistryWatch(handlers, (w) => this.watches.delete(w));
+    if (afterRevision < this.compactedRevision) {
+      watch.fail(new PimcpError(ErrorCode.WatchCompacted,
+        `revision ${afterRevision} is older than the embedded store's event log (which starts after revision `
+        + `${this.compactedRevision}); take a new snapshot and watch from its revision`));
+      return watch;
+    }
+    for (const entry of this.eventLog) {
+      if (entry.revision > afterRevision) watch.push(entry.events);
+    }
+    this.watches.add(watch);
+    return watch;
+  }
+
+  async removeOrphans(): Promise<OrphanReport> {
+    this.assertOpen();
+    const live = this.liveCapabilities();
+    const report: OrphanReport = {
+      claims: this.keysUnder(registryKeys.claimsPrefix())
+        .filter((key) => !claimIsHeld(key, this.readJson<string>(key), live)),
+      capabilities: this.keysUnder(registryKeys.capabilitiesPrefix()).filter((key) => {
+        const parsed = parseRegistryKey(key);
+        return parsed?.kind === 'capability' && !this.entries.has(registryKeys.node(parsed.nodeId));
+      }),
+      drains: this.keysUnder(registryKeys.drainPrefix()).filter((key) => {
+        const parsed = parseRegistryKey(key);
+        return parsed?.kind === 'drain' && !this.entries.has(registryKeys.node(parsed.nodeId));
+      }),
+    };
+    this.commit([...report.claims, ...report.capabilities, ...report.drains].map((key) => ({ delete: key })));
+    return report;
+  }
+
+  async setCatalogRevision(value: number): Promise<void> {
+    this.assertOpen();
+    const key = registryKeys.catalogRevision();
+    const current = this.readJson<number>(key) ?? 0;
+    if (value > current) this.commit([{ put: key, value }]);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const lease of this.leases.values()) clearTimeout(lease.timer);
+    this.leases.clear();
+    await Promise.all([...this.watches].map((w) => w.close()));
+  }
+
+  /** Applies writes atomically under one new revision, like an etcd transaction; returns that revision. */
+  private commit(ops: WriteOp[]): number {
+    const revision = this.revision + 1;
+    const events: RegistryEvent[] = [];
+    let changed = false;
+    for (const op of ops) {
+      if ('put' in op) {
+        const json = JSON.stringify(op.value);
+        this.detachFromLease(op.put);
+        this.entries.set(op.put, { json, ...(op.leaseId !== undefined ? { leaseId: op.leaseId } : {}) });
+        if (op.leaseId !== undefined) this.leases.get(op.leaseId)?.keys.add(op.put);
+        changed = true;
+        pushDefined(events, toRegistryEvent(op.put, json, revision));
+      } else if (this.entries.has(op.delete)) {
+        this.detachFromLease(op.delete);
+        this.entries.delete(op.delete);
+        changed = true;
+        pushDefined(events, toRegistryEvent(op.delete, undefined, revision));
+      }
+    }
+    // Like etcd, a write that changes nothing does not advance the revision.
+    if (!changed) return this.revision;
+    this.revision = revision;
+    if (events.length > 0) this.record(revision, events);
+    return revision;
+  }
+
+  private record(revision: number, events: RegistryEvent[]): void {
+    this.eventLog.push({ revision, events });
+    this.loggedEvents += events.length;
+    while (this.loggedEvents > this.eventLogLimit && this.eventLog.length > 1) {
+      const dropped = this.eventLog.shift() as { revision: number; events: RegistryEvent[] };
+      this.loggedEvents -= dropped.events.length;
+      this.compactedRevision = dropped.revision;
+    }
+    for (const watch of this.watches) watch.push(events);
+  }
+
+  private grantLease(ttlSeconds: number): string {
+    const leaseId = String(this.nextLeaseId++);
+    const timer = setTimeout(() => this.expireLease(leaseId), ttlSeconds * 1000);
+    // An embedded registry must not keep a process alive just because nodes are registered.
+    timer.unref();
+    this.leases.set(leaseId, { keys: new Set(), timer });
+    return leaseId;
+  }
+
+  private expireLease(leaseId: string): void {
+    const lease = this.leases.get(leaseId);
+    if (!lease || this.closed) return;
+    this.commit([...lease.keys].map((key) => ({ delete: key })));
+    this.leases.delete(leaseId);
+  }
+
+  private revokeLease(leaseId: string): void {
+    const lease = this.leases.get(leaseId);
+    if (!lease) return;
+    clearTimeout(lease.timer);
+    this.commit([...lease.keys].map((key) => ({ delete: key })));
+    this.leases.delete(leaseId);
+  }
+
+  private detachFromLease(key: string): void {
+    const leaseId = this.entries.get(key)?.leaseId;
+    if (leaseId !== undefined) this.leases.get(leaseId)?.keys.delete(key);
+  }
+
+  private nodeLease(nodeId: string): EmbeddedLease {
+    const leaseId = this.entries.get(registryKeys.node(nodeId))?.leaseId;
+    const lease = leaseId === undefined ? undefined : this.leases.get(leaseId);
+    if (!lease) {
+      throw new PimcpError(ErrorCode.NodeUnknown,
+        `node "${nodeId}" is not registered (it never joined, left, or missed heartbeats until its lease expired); join again`);
+    }
+    return lease;
+  }
+
+  /** Capabilities whose node record still exists. */
+  private liveCapabilities(): CapabilityRecord[] {
+    return this.keysUnder(registryKeys.capabilitiesPrefix())
+      .map((key) => this.readJson<CapabilityRecord>(key))
+      .filter((c): c is CapabilityRecord => c !== undefined && this.entries.has(registryKeys.node(c.nodeId)));
+  }
+
+  private keysUnder(prefix: string): string[] {
+    return [...this.entries.keys()].filter((key) => key.startsWith(prefix));
+  }
+
+  private readJson<T>(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : (parseJson(entry.json) as T | undefined);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new PimcpError(ErrorCode.StoreUnavailable, 'the embedded registry store was closed; create a new one');
+    }
+  }
+}
+
+function pushDefined<T>(list: T[], item: T | undefined): void {
+  if (item !== undefined) list.push(item);
+}

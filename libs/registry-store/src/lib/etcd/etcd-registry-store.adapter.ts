@@ -1,0 +1,356 @@
+/** The distributed registry store: every write is one etcd transaction, every node's keys hang on its own lease. */
+import {
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord,
+  type NodeManifest, type RegistrySnapshot,
+} from '@pimcp/protocol';
+import {
+  CompareResult, CompareTarget, Range, type Etcd3, type ICompare, type IKeyValue, type IPutRequest, type IRangeRequest,
+  type IRequestOp, type ITxnResponse,
+} from 'etcd3';
+import type {
+  HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
+} from '../port/registry-store.port';
+import { parseRegistryKey, registryKeys, REGISTRY_PREFIX } from '../registry-keys';
+import { capabilityRecords, claimRequests, nodeRecord } from '../shared/join-records.factory';
+import { buildSnapshot, parseJson } from '../shared/registry-entry.codec';
+import {
+  claimIsHeld, contestedClaims, findSchemaConflicts, schemaConflictError,
+} from '../shared/schema-conflict.policy';
+import {
+  createEtcdClient, DEFAULT_REQUEST_TIMEOUT_MS, hostList, type EtcdConnectionOptions,
+} from './etcd-client.factory';
+import { toStoreError } from './etcd-error.mapper';
+import { EtcdLeaseKeeper } from './etcd-lease.keeper';
+import { EtcdRegistryWatch } from './etcd-registry.watch';
+
+/** The gRPC call options this adapter sets (a subset of grpc-js CallOptions). */
+type CallOptions = { deadline: number };
+
+export interface EtcdRegistryStoreOptions extends EtcdConnectionOptions {
+  /** Clock for record timestamps (tests). */
+  now?: () => Date;
+}
+
+/** Read-check-write rounds before a join that keeps losing races gives up (STORE_UNAVAILABLE, retryable). */
+const MAX_TXN_ATTEMPTS = 5;
+
+export class EtcdRegistryStore implements RegistryStore {
+  private client: Etcd3 | undefined;
+  private keeper: EtcdLeaseKeeper | undefined;
+  private readonly watches = new Set<EtcdRegistryWatch>();
+  private closed = false;
+  private readonly hosts: string[];
+  private readonly now: () => Date;
+
+  constructor(private readonly options: EtcdRegistryStoreOptions) {
+    this.hosts = hostList(options.hosts);
+    if (this.hosts.length === 0) {
+      throw new PimcpError(ErrorCode.InvalidRequest, 'EtcdRegistryStore needs at least one etcd host, e.g. http://127.0.0.1:2379');
+    }
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async join(manifest: NodeManifest, options: JoinOptions): Promise<JoinResult> {
+    const nodeId = manifest.nodeId;
+    const nodeKey = registryKeys.node(nodeId);
+    const requests = claimRequests(manifest);
+    const capabilities = capabilityRecords(manifest);
+    let leaseId: string | undefined;
+    try {
+      return await this.run(`joining node "${nodeId}"`, async (client, call) => {
+        for (let attempt = 1; attempt <= MAX_TXN_ATTEMPTS; attempt++) {
+          const { previous, ownCapabilityKeys, claims, revision } = await this.readJoinState(client, call, nodeId);
+          const contested = contestedClaims(requests, (key) => jsonOf<string>(claims.get(key)));
+          if (contested.length > 0) {
+            const conflicts = findSchemaConflicts(contested, await this.liveCapabilities(client, call, revision));
+            if (conflicts.length > 0) throw schemaConflictError(nodeId, conflicts);
+          }
+          leaseId ??= (await client.leaseClient.leaseGrant({ TTL: options.ttlSeconds }, call)).ID;
+          const kept = new Set(capabilities.map((c) => registryKeys.capability(nodeId, c.definition.name)));
+          const written = await this.txn(client, call, [
+            // Someone else re-registered this node, or touched one of our claims: re-read and decide again.
+            modRevisionIs(nodeKey, previous?.mod_revision ?? 0),
+            ...requests.map((r) => modRevisionIs(r.claimKey, claims.get(r.claimKey)?.mod_revision ?? 0)),
+          ], [
+            putOp(nodeKey, nodeRecord(manifest, leaseId, this.now()), leaseId),
+            ...capabilities.map((c) => putOp(registryKeys.capability(nodeId, c.definition.name), c, leaseId)),
+            ...ownCapabilityKeys.filter((k) => !kept.has(k)).map((k) => deleteOp(k)),
+            // Claims are rewritten even when unchanged: that bumps their revision, so a concurrent join that read
+            // the old claim fails its compare instead of slipping a second schema past this one.
+            ...requests.map((r) => putOp(r.claimKey, r.digest)),
+          ]).catch((error: unknown) => { throw tooManyOperations(error, manifest) ?? error; });
+          if (!written.succeeded) continue;
+          // The puts moved every key onto the new lease; the old lease now holds nothing and can go.
+          if (previous && previous.lease !== '0' && previous.lease !== leaseId) await this.revoke(client, call, previous.lease);
+          const result = { leaseId, revision: Number(written.header.revision) };
+          leaseId = undefined;
+          return result;
+        }
+        throw new PimcpError(ErrorCode.StoreUnavailable,
+          `node "${nodeId}" could not join: ${MAX_TXN_ATTEMPTS} attempts collided with concurrent registry writes; retry`);
+      });
+    } finally {
+      // A lease granted for a join that did not happen would only expire on its own; free it now.
+      if (leaseId !== undefined && this.client) await this.revoke(this.client, this.callOptions(), leaseId).catch(() => undefined);
+    }
+  }
+
+  async heartbeat(nodeId: string): Promise<HeartbeatResult> {
+    return this.run(`renewing the lease of node "${nodeId}"`, async (client, call) => {
+      const read = await this.txn(client, call, [], [rangeOp(registryKeys.node(nodeId)), rangeOp(registryKeys.drain(nodeId))]);
+      const [nodeKvs, drainKvs] = read.responses.map((r) => r.response_range.kvs);
+      const node = nodeKvs?.[0];
+      if (!node || node.lease === '0') throw nodeUnknown(nodeId);
+      const ttl = await this.leaseKeeper(client).keepAlive(node.lease);
+      if (ttl <= 0) throw nodeUnknown(nodeId);
+      return { draining: (drainKvs?.length ?? 0) > 0 };
+    });
+  }
+
+  async leave(nodeId: string): Promise<void> {
+    const nodeKey = registryKeys.node(nodeId);
+    await this.run(`removing node "${nodeId}"`, async (client, call) => {
+      for (let attempt = 1; attempt <= MAX_TXN_ATTEMPTS; attempt++) {
+        const node = (await client.kv.range({ key: Buffer.from(nodeKey) }, call)).kvs[0];
+        if (!node) throw nodeUnknown(nodeId);
+        // Deleting in one transaction (rather than only revoking) lets watchers see the node vanish in one revision
+        // together with its drain mark; the revoke then frees a lease that holds no keys.
+        const txn = await this.txn(client, call, [modRevisionIs(nodeKey, node.mod_revision)], [
+          deleteOp(nodeKey), deleteOp(registryKeys.nodeCapabilitiesPrefix(nodeId), { prefix: true }),
+          deleteOp(registryKeys.drain(nodeId)),
+        ]);
+        if (!txn.succeeded) continue;
+        if (node.lease !== '0') await this.revoke(client, call, node.lease);
+        return;
+      }
+      throw new PimcpError(ErrorCode.StoreUnavailable,
+        `node "${nodeId}" could not leave: ${MAX_TXN_ATTEMPTS} attempts collided with concurrent re-registrations; retry`);
+    });
+  }
+
+  async setCapabilityEnabled(scope: CapabilityScope, name: string, enabled: boolean): Promise<number> {
+    const key = registryKeys.disabled(scope, name);
+    return this.run(`${enabled ? 'enabling' : 'disabling'} capability "${name}" on ${scope}`, async (client, call) => {
+      if (enabled) return Number((await client.kv.deleteRange({ key: Buffer.from(key) }, call)).header.revision);
+      const record: DisabledCapabilityRecord = { scope, name, at: this.now().toISOString() };
+      return Number((await client.kv.put(putRequest(key, record), call)).header.revision);
+    });
+  }
+
+  async drain(nodeId: string): Promise<void> {
+    await this.run(`draining node "${nodeId}"`, async (client, call) => {
+      const record: DrainRecord = { nodeId, at: this.now().toISOString() };
+      const txn = await this.txn(client, call, [
+        { key: Buffer.from(registryKeys.node(nodeId)), target: CompareTarget.Create, result: CompareResult.Greater, create_revision: 0 },
+      ], [putOp(registryKeys.drain(nodeId), record)]);
+      if (!txn.succeeded) throw nodeUnknown(nodeId);
+    });
+  }
+
+  async snapshot(): Promise<RegistrySnapshot> {
+    return this.run('reading a registry snapshot', async (client, call) => {
+      // One range is served at one revision, so the snapshot is consistent.
+      const range = await client.kv.range(rangeRequest(REGISTRY_PREFIX, { prefix: true }), call);
+      return buildSnapshot(range.kvs.map((kv) => [kv.key.toString(), kv.value.toString()] as const), Number(range.header.revision));
+    });
+  }
+
+  async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
+    return this.run(`watching the registry after revision ${afterRevision}`, async (client) => {
+      const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      const watch = await EtcdRegistryWatch.start(
+        client, afterRevision, handlers, this.hosts, timeoutMs, (w) => this.watches.delete(w));
+      this.watches.add(watch);
+      return watch;
+    });
+  }
+
+  async removeOrphans(): Promise<OrphanReport> {
+    return this.run('removing orphaned registry keys', async (client, call) => {
+      const read = await this.txn(client, call, [], [
+        rangeOp(registryKeys.nodesPrefix(), { prefix: true, keysOnly: true }),
+        rangeOp(registryKeys.capabilitiesPrefix(), { prefix: true }),
+        rangeOp(registryKeys.claimsPrefix(), { prefix: true }),
+        rangeOp(registryKeys.drainPrefix(), { prefix: true, keysOnly: true }),
+      ]);
+      const [nodeKvs, capabilityKvs, claimKvs, drainKvs] = read.responses.map((r) => r.response_range.kvs ?? []);
+      const liveNodes = new Set((nodeKvs ?? []).map((kv) => kv.key.toString()));
+      const nodeOf = (kv: IKeyValue): string | undefined => {
+        const parsed = parseRegistryKey(kv.key.toString());
+        return parsed?.kind === 'capability' || parsed?.kind === 'drain' ? registryKeys.node(parsed.nodeId) : undefined;
+      };
+      const live = (capabilityKvs ?? []).filter((kv) => liveNodes.has(nodeOf(kv) ?? ''))
+        .map((kv) => jsonOf<CapabilityRecord>(kv)).filter((c): c is CapabilityRecord => c !== undefined);
+      const report: OrphanReport = { claims: [], capabilities: [], drains: [] };
+      // Each key goes in its own guarded delete, so a join racing with housekeeping keeps what it just wrote.
+      for (const kv of claimKvs ?? []) {
+        if (claimIsHeld(kv.key.toString(), jsonOf<string>(kv), live)) continue;
+        if (await this.deleteIfUnchanged(client, call, kv)) report.claims.push(kv.key.toString());
+      }
+      for (const kv of capabilityKvs ?? []) {
+        const node = nodeOf(kv);
+        if (!node || liveNodes.has(node)) continue;
+        if (await this.deleteIfUnchanged(client, call, kv, node)) report.capabilities.push(kv.key.toString());
+      }
+      for (const kv of drainKvs ?? []) {
+        const node = nodeOf(kv);
+        if (!node || liveNodes.has(node)) continue;
+        if (await this.deleteIfUnchanged(client, call, kv, node)) report.drains.push(kv.key.toString());
+      }
+      return report;
+    });
+  }
+
+  async setCatalogRevision(value: number): Promise<void> {
+    const key = registryKeys.catalogRevision();
+    await this.run(`setting the catalog revision to ${value}`, async (client, call) => {
+      for (let attempt = 1; attempt <= MAX_TXN_ATTEMPTS; attempt++) {
+        const current = (await client.kv.range({ key: Buffer.from(key) }, call)).kvs[0];
+        // etcd compares values as bytes ("9" > "10"), so the numeric check happens here, guarded by mod revision.
+        if ((jsonOf<number>(current) ?? 0) >= value) return;
+        const txn = await this.txn(client, call, [modRevisionIs(key, current?.mod_revision ?? 0)], [putOp(key, value)]);
+        if (txn.succeeded) return;
+      }
+      throw new PimcpError(ErrorCode.StoreUnavailable,
+        `the catalog revision could not be set: ${MAX_TXN_ATTEMPTS} attempts collided with concurrent writers; retry`);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Watchers first: etcd3 keeps reconnecting a watch stream as long as any watcher is attached.
+    await Promise.all([...this.watches].map((w) => w.close()));
+    this.keeper?.close();
+    this.client?.close();
+    this.client = undefined;
+  }
+
+  /**
+   * Connects on first use and maps failures to PimcpErrors naming the hosts. All RPCs of one operation share one
+   * deadline, so etcd3's retries (three per call) cannot stretch a dead etcd into minutes.
+   */
+  private async run<T>(action: string, work: (client: Etcd3, call: CallOptions) => Promise<T>): Promise<T> {
+    if (this.closed) {
+      throw new PimcpError(ErrorCode.StoreUnavailable, `the etcd registry store (${this.hosts.join(', ')}) was closed; create a new one`);
+    }
+    this.client ??= createEtcdClient(this.options);
+    try {
+      return await work(this.client, this.callOptions());
+    } catch (error) {
+      throw toStoreError(error, this.hosts, action);
+    }
+  }
+
+  private callOptions(): CallOptions {
+    return { deadline: Date.now() + (this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) };
+  }
+
+  /** What a join decides on, read at one revision: the current registration and every schema claim. */
+  private async readJoinState(client: Etcd3, call: CallOptions, nodeId: string): Promise<{
+    previous: IKeyValue | undefined; ownCapabilityKeys: string[]; claims: Map<string, IKeyValue>; revision: number;
+  }> {
+    const read = await this.txn(client, call, [], [
+      rangeOp(registryKeys.node(nodeId)),
+      rangeOp(registryKeys.nodeCapabilitiesPrefix(nodeId), { prefix: true, keysOnly: true }),
+      rangeOp(registryKeys.claimsPrefix(), { prefix: true }),
+    ]);
+    const [nodeKvs, ownCapabilityKvs, claimKvs] = read.responses.map((r) => r.response_range.kvs ?? []);
+    return {
+      previous: nodeKvs?.[0],
+      ownCapabilityKeys: (ownCapabilityKvs ?? []).map((kv) => kv.key.toString()),
+      claims: new Map((claimKvs ?? []).map((kv) => [kv.key.toString(), kv])),
+      revision: Number(read.header.revision),
+    };
+  }
+
+  private leaseKeeper(client: Etcd3): EtcdLeaseKeeper {
+    this.keeper ??= new EtcdLeaseKeeper(() => client.leaseClient, this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    return this.keeper;
+  }
+
+  private txn(client: Etcd3, call: CallOptions, compare: ICompare[], success: IRequestOp[]): Promise<ITxnResponse> {
+    return client.kv.txn({ compare, success, failure: [] }, call);
+  }
+
+  private async revoke(client: Etcd3, call: CallOptions, leaseId: string): Promise<void> {
+    try {
+      await client.leaseClient.leaseRevoke({ ID: leaseId }, call);
+    } catch (error) {
+      // Already expired or revoked: the goal (no lease) is met.
+      if (!/lease not found/.test((error as Error).message)) throw error;
+    }
+  }
+
+  /** Capabilities whose node record exists, read at `revision` so they match the claims read there. */
+  private async liveCapabilities(client: Etcd3, call: CallOptions, revision: number): Promise<CapabilityRecord[]> {
+    const read = await this.txn(client, call, [], [
+      rangeOp(registryKeys.nodesPrefix(), { prefix: true, keysOnly: true, revision }),
+      rangeOp(registryKeys.capabilitiesPrefix(), { prefix: true, revision }),
+    ]);
+    const [nodeKvs, capabilityKvs] = read.responses.map((r) => r.response_range.kvs ?? []);
+    const liveNodes = new Set((nodeKvs ?? []).map((kv) => kv.key.toString()));
+    return (capabilityKvs ?? []).map((kv) => jsonOf<CapabilityRecord>(kv))
+      .filter((c): c is CapabilityRecord => c !== undefined && liveNodes.has(registryKeys.node(c.nodeId)));
+  }
+
+  /** Deletes `kv` unless it changed since it was read (and, given `absentNodeKey`, unless that node came back). */
+  private async deleteIfUnchanged(client: Etcd3, call: CallOptions, kv: IKeyValue, absentNodeKey?: string): Promise<boolean> {
+    const key = kv.key.toString();
+    const txn = await this.txn(client, call, [
+      modRevisionIs(key, kv.mod_revision),
+      ...(absentNodeKey ? [modRevisionIs(absentNodeKey, 0)] : []),
+    ], [deleteOp(key)]);
+    return txn.succeeded;
+  }
+}
+
+function nodeUnknown(nodeId: string): PimcpError {
+  return new PimcpError(ErrorCode.NodeUnknown,
+    `node "${nodeId}" is not registered (it never joined, left, or missed heartbeats until its lease expired); join again`);
+}
+
+/** etcd caps operations per transaction (--max-txn-ops, default 128); a join needs about two per capability. */
+function tooManyOperations(error: unknown, manifest: NodeManifest): PimcpError | undefined {
+  if (!(error instanceof Error) || !error.message.includes('too many operations in txn request')) return undefined;
+  return new PimcpError(ErrorCode.InvalidManifest,
+    `node "${manifest.nodeId}" offers ${manifest.capabilities.length} capabilities, more than etcd accepts in one `
+    + 'registration transaction (about two operations per capability against etcd\'s --max-txn-ops, default 128); '
+    + 'raise --max-txn-ops on the etcd members or split the capabilities across nodes');
+}
+
+function jsonOf<T>(kv: IKeyValue | undefined): T | undefined {
+  return kv === undefined ? undefined : (parseJson(kv.value.toString()) as T | undefined);
+}
+
+type RangeOptions = { prefix?: boolean; keysOnly?: boolean; revision?: number };
+
+function rangeRequest(key: string, options: RangeOptions = {}): IRangeRequest {
+  return {
+    key: Buffer.from(key),
+    ...(options.prefix ? { range_end: Range.prefix(key).end } : {}),
+    ...(options.keysOnly ? { keys_only: true } : {}),
+    ...(options.revision ? { revision: options.revision } : {}),
+  };
+}
+
+function rangeOp(key: string, options: RangeOptions = {}): IRequestOp {
+  return { request_range: rangeRequest(key, options) };
+}
+
+function putRequest(key: string, value: unknown, leaseId?: string): IPutRequest {
+  return { key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), ...(leaseId !== undefined ? { lease: leaseId } : {}) };
+}
+
+function putOp(key: string, value: unknown, leaseId?: string): IRequestOp {
+  return { request_put: putRequest(key, value, leaseId) };
+}
+
+function deleteOp(key: string, options: { prefix?: boolean } = {}): IRequestOp {
+  return { request_delete_range: { key: Buffer.from(key), ...(options.prefix ? { range_end: Range.prefix(key).end } : {}) } };
+}
+
+/** Mod revision 0 matches an absent key: etcd compares missing keys as all-zero. */
+function modRevisionIs(key: string, modRevision: string | number): ICompare {
+  return { key: Buffer.from(key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: modRevision };
+}

@@ -1,0 +1,10 @@
+export { freePort } from './lib/net/free-port.util';
+export { pollUntil, type PollUntilOptions } from './lib/util/poll-until.util';
+export { ensureBinary } from './lib/binary/ensure-binary.util';
+export { type BinaryName, DEBIAN_PACKAGES } from './lib/binary/binary-resolver';
+export { HarnessErrorCode, HarnessException } from './lib/errors/harness.exception';
+export { EtcdProcess } from './lib/etcd/etcd-process';
+export { EtcdCluster } from './lib/etcd/etcd-cluster';
+export { type EtcdMemberSpec } from './lib/etcd/etcd-member-spec';
+export { RedisProcess, type RedisProcessOptions } from './lib/redis/redis-process';
+export { TcpProxy, type ProxyTarget } from './lib/net/tcp-proxy';
