@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import { ConfigError } from '@pimcp/config';
+import type { SessionStore } from '@pimcp/session-store';
+import { ClientTokenVerifier } from './auth/client-token.verifier';
+import { ArgumentValidator } from './calls/argument-validator';
+import { CallToolUseCase } from './calls/call-tool.usecase';
+import type { NodeInvoker } from './calls/node-invoker.port';
+import { ProviderPicker } from './calls/provider-picker';
+import type { ToolCatalog } from './calls/tool-catalog.port';
+import { canonicalUrlOf, type GatewayConfig } from './config/gateway.config';
+import { GatewayServerModule } from './gateway-server.module';
+import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
+import { BoundedEventStore } from './mcp/bounded-event-store';
+import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
+import { McpEndpoint } from './mcp/mcp-endpoint';
+
+export interface GatewayDependencies {
+  config: GatewayConfig;
+  catalog: ToolCatalog;
+  invoker: NodeInvoker;
+  sessions: SessionStore;
+  /** Overrides the configured JWT public key (tests, the all-in-one). */
+  verifier?: OAuthTokenVerifier;
+  logger?: LoggerService | false;
+  version?: string;
+}
+
+export interface RunningGateway {
+  app: INestApplication;
+  /** The canonical MCP URL: where clients connect and the audience tokens must carry. */
+  mcpUrl: string;
+  /** Where this replica actually listens (differs from mcpUrl behind a load balancer). */
+  listenUrl: string;
+  endpoint: McpEndpoint;
+  close(): Promise<void>;
+}
+
+/** Starts the gateway: MCP Streamable HTTP (both protocol eras) plus health routes. */
+export async function bootstrapGateway(deps: GatewayDependencies): Promise<RunningGateway> {
+  const { config } = deps;
+  const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule, {
+    logger: deps.logger ?? new Logger('gateway'),
+    bodyParser: false,
+  });
+  // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
+  let mcpUrl = canonicalUrlOf(config, config.port);
+  const verifier = deps.verifier ?? fileVerifier(config, () => mcpUrl);
+  const factory = new GatewayMcpServerFactory(
+    { name: 'pimcp-gateway', version: deps.version ?? '0.1.0' },
+    deps.catalog,
+    new CallToolUseCase(deps.catalog, new ArgumentValidator(), new ProviderPicker(), deps.invoker, config.callTimeoutMs),
+  );
+  const endpoint = new McpEndpoint(factory, deps.catalog, deps.sessions, new BoundedEventStore(), {
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    maxRequestBodySize: config.maxBodyBytes,
+  });
+  // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
+  mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
+    path: config.path,
+    allowedHosts: config.allowedHosts,
+    allowedOrigins: config.allowedOrigins,
+    maxBodyBytes: config.maxBodyBytes,
+    verifier,
+  });
+  await app.listen(config.port, config.host);
+  const server = app.getHttpServer();
+  mcpUrl = canonicalUrlOf(config, (server.address() as AddressInfo).port);
+  return {
+    app,
+    mcpUrl,
+    listenUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${(server.address() as AddressInfo).port}${config.path}`,
+    endpoint,
+    close: async () => {
+      await endpoint.close();
+      server.closeAllConnections?.();
+      await app.close();
+    },
+  };
+}
+
+function fileVerifier(config: GatewayConfig, audience: () => string): ClientTokenVerifier {
+  if (!config.jwtPublicKeyFile) {
+    throw new ConfigError(['PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE is required: the PEM public key client tokens are signed for (pimcp up creates a development one)']);
+  }
+  let publicKeyPem: string;
+  try {
+    publicKeyPem = readFileSync(config.jwtPublicKeyFile, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE=${config.jwtPublicKeyFile} cannot be read: ${(err as Error).message}`]);
+  }
+  return new ClientTokenVerifier({ publicKeyPem, issuer: config.jwtIssuer, audience });
+}

@@ -1,0 +1,34 @@
+import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+
+const ENDPOINT = /^https?:\/\/[\w.-]+:\d+$/;
+
+/** Every gateway setting, its variable and default. */
+export const gatewayConfigDefinition = {
+  host: { env: 'PIMCP_GATEWAY_HOST', type: 'string', default: '127.0.0.1', description: 'Address the MCP endpoint listens on.' },
+  port: { env: 'PIMCP_GATEWAY_PORT', type: 'int', min: 0, max: 65535, default: 8080, description: 'Port of the MCP endpoint (0 picks a free port).' },
+  path: { env: 'PIMCP_GATEWAY_PATH', type: 'string', default: '/mcp', pattern: /^\/[\w/-]*$/, patternHint: 'a path such as /mcp', description: 'Path of the MCP endpoint.' },
+  publicUrl: {
+    env: 'PIMCP_GATEWAY_PUBLIC_URL', type: 'string', default: '', pattern: /^$|^https?:\/\/\S+$/, patternHint: 'an http(s) URL',
+    description: 'Canonical URL clients use (the audience tokens must carry). Default: http://<host>:<port><path>.',
+  },
+  allowedHosts: { env: 'PIMCP_GATEWAY_ALLOWED_HOSTS', type: 'list', default: ['localhost', '127.0.0.1', '[::1]'], description: 'Host header values accepted (DNS-rebinding protection).' },
+  allowedOrigins: { env: 'PIMCP_GATEWAY_ALLOWED_ORIGINS', type: 'list', default: ['localhost', '127.0.0.1', '[::1]'], description: 'Origin hostnames accepted from browsers; requests without Origin are allowed.' },
+  maxBodyBytes: { env: 'PIMCP_GATEWAY_MAX_BODY_BYTES', type: 'int', min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Largest request body accepted; larger ones get 413.' },
+  callTimeoutMs: { env: 'PIMCP_GATEWAY_CALL_TIMEOUT_MS', type: 'int', min: 100, max: 3_600_000, default: 60_000, description: 'Deadline of one tool call, passed to the node.' },
+  sessionTtlSeconds: { env: 'PIMCP_GATEWAY_SESSION_TTL_SECONDS', type: 'int', min: 10, max: 7 * 86400, default: 3600, description: 'A 2025-era session idle this long is forgotten.' },
+  etcdHosts: { env: 'PIMCP_ETCD_HOSTS', type: 'list', default: [], pattern: ENDPOINT, patternHint: 'an etcd endpoint such as http://10.0.0.1:2379', description: 'etcd endpoints the catalog is watched from; empty uses the embedded store (all-in-one only).' },
+  redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis for shared session state; empty keeps sessions in this process (one replica).' },
+  jwtPublicKeyFile: { env: 'PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key (ES256) that client tokens are verified with. Required.' },
+  jwtIssuer: { env: 'PIMCP_GATEWAY_JWT_ISSUER', type: 'string', default: 'pimcp-dev', description: 'Issuer (iss) client tokens must carry.' },
+} as const satisfies ConfigDefinition;
+
+export type GatewayConfig = ConfigOf<typeof gatewayConfigDefinition>;
+
+export const gatewayConfig = new ConfigLoader(gatewayConfigDefinition);
+
+/** The URL clients are told to use and tokens must name as audience. */
+export function canonicalUrlOf(config: GatewayConfig, boundPort: number): string {
+  if (config.publicUrl) return config.publicUrl;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  return `http://${host}:${boundPort}${config.path}`;
+}
