@@ -23,7 +23,9 @@ export default [
                 {
                     enforceBuildableLibDependency: true,
                     allow: [
-                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$"
+                        "^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$",
+                        // Apps share one webpack config factory from tools/.
+                        "^(\\.\\./)+tools/webpack/app-webpack\\.config$"
                     ],
                     depConstraints: [
                         // Layering: apps -> feature -> adapter -> util -> protocol; protocol stands alone.

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConnectCommand } from './commands/connect.command';
 import { registerUpCommand } from './commands/up.command';
 
 /** The `pimcp` command tree; each command registers itself from its own file. */
@@ -8,5 +9,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerUpCommand(program);
+  registerConnectCommand(program);
   return program;
 }
