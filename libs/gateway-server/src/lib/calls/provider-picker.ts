@@ -8,7 +8,7 @@ export class ProviderPicker {
   private readonly inFlight = new Map<string, number>();
   private turn = 0;
 
-  pick(providers: ToolProvider[]): ToolProvider | undefined {
+  pick(providers: readonly ToolProvider[]): ToolProvider | undefined {
     const eligible = providers.filter((p) => !p.draining);
     if (eligible.length === 0) return undefined;
     const start = this.turn++ % eligible.length;

@@ -12,7 +12,7 @@ export interface ResolvedTool {
   /** The capability's own name on the nodes (an alias `<node>.<tool>` resolves to `<tool>`). */
   capabilityName: string;
   definition: CapabilityDefinition;
-  providers: ToolProvider[];
+  providers: readonly ToolProvider[];
 }
 
 /** An entry of the federated tools/list. */

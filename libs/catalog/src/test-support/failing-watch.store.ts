@@ -1,0 +1,92 @@
+/** A RegistryStore that delegates to a real one but lets a test break the active watch or fail snapshots and watches. */
+import type { NodeManifest, RegistrySnapshot } from '@pimcp/protocol';
+import type {
+  HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
+} from '@pimcp/registry-store';
+
+export class FailingWatchStore implements RegistryStore {
+  snapshotCalls = 0;
+  watchCalls = 0;
+  private failingSnapshots: Error[] = [];
+  private failingWatches: Error[] = [];
+  private active: { watch: RegistryWatch; handlers: RegistryWatchHandlers } | undefined;
+
+  constructor(private readonly inner: RegistryStore) {}
+
+  /** The next snapshot() calls reject with these errors, one each. */
+  failSnapshots(...errors: Error[]): void {
+    this.failingSnapshots.push(...errors);
+  }
+
+  /** The next watch() calls reject with these errors, one each. */
+  failWatches(...errors: Error[]): void {
+    this.failingWatches.push(...errors);
+  }
+
+  /** Ends the open watch the way a store does: closed first, then onError. */
+  async breakWatch(error: Error): Promise<void> {
+    const active = this.active;
+    if (!active) throw new Error('no watch is open');
+    this.active = undefined;
+    await active.watch.close();
+    active.handlers.onError?.(error);
+  }
+
+  get hasOpenWatch(): boolean {
+    return this.active !== undefined;
+  }
+
+  async snapshot(): Promise<RegistrySnapshot> {
+    this.snapshotCalls++;
+    const failure = this.failingSnapshots.shift();
+    if (failure) throw failure;
+    return this.inner.snapshot();
+  }
+
+  async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
+    this.watchCalls++;
+    const failure = this.failingWatches.shift();
+    if (failure) throw failure;
+    const watch = await this.inner.watch(afterRevision, handlers);
+    const active = { watch, handlers };
+    this.active = active;
+    return {
+      close: async () => {
+        if (this.active === active) this.active = undefined;
+        await watch.close();
+      },
+    };
+  }
+
+  join(manifest: NodeManifest, options: JoinOptions): Promise<JoinResult> {
+    return this.inner.join(manifest, options);
+  }
+
+  heartbeat(nodeId: string): Promise<HeartbeatResult> {
+    return this.inner.heartbeat(nodeId);
+  }
+
+  leave(nodeId: string): Promise<void> {
+    return this.inner.leave(nodeId);
+  }
+
+  setCapabilityEnabled(scope: string, name: string, enabled: boolean): Promise<number> {
+    return this.inner.setCapabilityEnabled(scope, name, enabled);
+  }
+
+  drain(nodeId: string): Promise<void> {
+    return this.inner.drain(nodeId);
+  }
+
+  removeOrphans(): Promise<OrphanReport> {
+    return this.inner.removeOrphans();
+  }
+
+  setCatalogRevision(value: number): Promise<void> {
+    return this.inner.setCatalogRevision(value);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
