@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '@pimcp/registry-client';
 import { pollUntil } from '@pimcp/testing';
@@ -8,10 +10,12 @@ const CLI = join(__dirname, '../../../dist/apps/cli/main.js');
 describe('pimcp up (e2e, embedded store)', () => {
   let child: ChildProcess;
   let output = '';
+  const cwd = mkdtempSync(join(tmpdir(), 'pimcp-up-'));
 
   beforeAll(async () => {
-    child = spawn(process.execPath, [CLI, 'up'], {
-      env: { PATH: process.env['PATH'] ?? '', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' },
+    child = spawn(process.execPath, [CLI, 'up', '--nodes', '0'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -23,8 +27,9 @@ describe('pimcp up (e2e, embedded store)', () => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
 
-  it('serves the registry on the embedded store, and stops cleanly on SIGINT', async () => {
+  it('serves the registry on the embedded store, writes a private dev token, and stops cleanly on SIGINT', async () => {
     expect(output).toContain('the embedded store');
+    expect(statSync(join(cwd, '.pimcp/dev-token')).mode & 0o777).toBe(0o600);
     const adminUrl = /registry admin API: (\S+)/.exec(output)?.[1];
     const link = /node link: +tcp:\/\/([\d.]+):(\d+)/.exec(output);
     if (!adminUrl || !link?.[1] || !link[2]) throw new Error(`unexpected output: ${output}`);
@@ -47,7 +52,7 @@ describe('pimcp up (e2e, embedded store)', () => {
   });
 
   it('exits non-zero naming the variable when a setting is wrong', async () => {
-    const bad = spawn(process.execPath, [CLI, 'up'], { env: { PATH: process.env['PATH'] ?? '', PIMCP_REGISTRY_LEASE_TTL_SECONDS: 'soon' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const bad = spawn(process.execPath, [CLI, 'up'], { cwd, env: { PATH: process.env['PATH'] ?? '', PIMCP_REGISTRY_LEASE_TTL_SECONDS: 'soon' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     bad.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));

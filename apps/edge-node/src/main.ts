@@ -1,3 +1,24 @@
-/** The edge-node process. Its service is built in issue 3 and 6; until then it refuses to start rather than pretend. */
-console.error('pimcp edge-node: not built yet (see issue 3 and 6 and docs/architecture.md); run `npm start` for what exists today');
-process.exit(1);
+/** The edge node as its own process: `node dist/apps/edge-node/main.js`, configured by PIMCP_* variables. */
+import { Logger } from '@nestjs/common';
+import { ConfigError } from '@pimcp/config';
+import { bootstrapEdgeNode, edgeNodeConfig } from '@pimcp/edge-node-server';
+
+async function main(): Promise<void> {
+  const config = edgeNodeConfig.get();
+  const node = await bootstrapEdgeNode({ config });
+  Logger.log(`edge node ${node.nodeId} ready: link ${node.linkAddress}, registry ${config.registryUrl}`, 'edge-node');
+  const stop = (signal: string) => {
+    Logger.log(`${signal}: leaving the registry and finishing in-flight calls`, 'edge-node');
+    node.shutdown().then(() => process.exit(0), (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,3 +1,24 @@
-/** The gateway process. Its service is built in issue 3; until then it refuses to start rather than pretend. */
-console.error('pimcp gateway: not built yet (see issue 3 and docs/architecture.md); run `npm start` for what exists today');
-process.exit(1);
+/** The gateway as its own process: `node dist/apps/gateway/main.js`, configured by PIMCP_* variables. */
+import { Logger } from '@nestjs/common';
+import { ConfigError } from '@pimcp/config';
+import { gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
+
+async function main(): Promise<void> {
+  const config = gatewayConfig.get();
+  if (config.etcdHosts.length === 0) {
+    // An embedded store is private to one process; only `pimcp up` can share it with a registry.
+    throw new ConfigError(['PIMCP_ETCD_HOSTS is required when the gateway runs as its own process (use `pimcp up` for a single-process system)']);
+  }
+  const gateway = await startGatewayRuntime({ config });
+  Logger.log(`gateway ready: MCP at ${gateway.mcpUrl} (catalog from ${config.etcdHosts.join(',') || 'the embedded store'})`, 'gateway');
+  const stop = () => {
+    gateway.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

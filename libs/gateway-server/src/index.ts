@@ -4,3 +4,4 @@ export * from './lib/calls/node-invoker.port';
 export * from './lib/auth/client-token.verifier';
 export * from './lib/auth/dev-credentials';
 export * from './lib/bootstrap-gateway';
+export * from './lib/gateway-runtime';

@@ -1,36 +1,84 @@
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
+import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
+import { createRegistryStore } from '@pimcp/registry-store';
+
+export const STATE_DIR = '.pimcp';
 
 interface UpOptions {
   etcd?: string;
+  redis?: string;
+  nodes: string;
+  port?: string;
+  fileRoot?: string;
   leaseTtl?: string;
 }
 
-/** `pimcp up`: the whole system in one process. Today: the registry; later issues add gateway, context-sync, node. */
+/** `pimcp up`: registry, gateway and edge nodes in one process; embedded stores unless --etcd/--redis. */
 export function registerUpCommand(program: Command): void {
   program
     .command('up')
-    .description('run PiMCP in this process (embedded stores unless --etcd is given); Ctrl-C stops it')
-    .option('--etcd <urls>', 'comma-separated etcd endpoints instead of the embedded store')
+    .description('run PiMCP in this process (embedded stores unless --etcd/--redis); Ctrl-C stops it')
+    .option('--etcd <urls>', 'comma-separated etcd endpoints instead of the embedded registry store')
+    .option('--redis <url>', 'Redis URL for shared session state instead of in-process sessions')
+    .option('--nodes <n>', 'how many edge nodes to run', '1')
+    .option('--port <port>', 'gateway port (default 8080, or PIMCP_GATEWAY_PORT)')
+    .option('--file-root <dir>', 'let the nodes\' file.search and file.read read this directory (default: no file tools)')
     .option('--lease-ttl <seconds>', 'node lease TTL in seconds')
     .action(async (options: UpOptions) => {
-      const env = {
+      const nodeCount = Number(options.nodes);
+      if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 32) throw new Error('--nodes takes a whole number from 0 to 32');
+      const credentials = DevCredentials.loadOrCreate(STATE_DIR);
+      const env: NodeJS.ProcessEnv = {
         ...process.env,
         ...(options.etcd ? { PIMCP_ETCD_HOSTS: options.etcd } : {}),
+        ...(options.redis ? { PIMCP_REDIS_URL: options.redis } : {}),
+        ...(options.port ? { PIMCP_GATEWAY_PORT: options.port } : {}),
         ...(options.leaseTtl ? { PIMCP_REGISTRY_LEASE_TTL_SECONDS: options.leaseTtl } : {}),
+        PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: process.env['PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE'] ?? credentials.publicKeyFile,
       };
-      const config = registryConfig.load({ env });
-      const registry = await bootstrapRegistry({ config });
-      const store = config.etcdHosts.length > 0 ? `etcd at ${config.etcdHosts.join(', ')}` : 'the embedded store';
+      const regConfig = registryConfig.load({ env });
+      const gwConfig = gatewayConfig.load({ env });
+      // One embedded store serves registry and gateway alike; with etcd each opens its own client.
+      const sharedStore = regConfig.etcdHosts.length === 0 ? createRegistryStore({}) : undefined;
+      const registry = await bootstrapRegistry({ config: regConfig, ...(sharedStore ? { store: sharedStore } : {}) });
+      const gateway = await startGatewayRuntime({ config: gwConfig, ...(sharedStore ? { registryStore: sharedStore } : {}) });
+      const nodes: RunningEdgeNode[] = [];
+      for (let i = 1; i <= nodeCount; i++) {
+        const config = edgeNodeConfig.load({
+          env: {
+            ...env,
+            PIMCP_NODE_ID: nodeCount === 1 ? 'local' : `local-${i}`,
+            PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
+            ...(options.fileRoot ? { PIMCP_NODE_FILE_ROOT: resolve(options.fileRoot) } : {}),
+          },
+        });
+        nodes.push(await bootstrapEdgeNode({ config }));
+      }
+      const tokenFile = join(STATE_DIR, 'dev-token');
+      writeFileSync(tokenFile, `${credentials.mintToken({ subject: 'dev', audience: gateway.mcpUrl })}\n`, { mode: 0o600 });
+      chmodSync(tokenFile, 0o600);
+      const stores = `${regConfig.etcdHosts.length > 0 ? `etcd at ${regConfig.etcdHosts.join(', ')}` : 'the embedded store'}` +
+        `${gwConfig.redisUrl ? ', sessions in Redis' : ''}`;
       process.stdout.write(
-        `PiMCP is up on ${store}.\n` +
+        `PiMCP is up on ${stores}.\n` +
+          `  MCP endpoint:       ${gateway.mcpUrl}\n` +
+          `  client token:       ${tokenFile} (development token, mode 0600; send it as "Authorization: Bearer <token>")\n` +
+          `  edge nodes:         ${nodes.map((n) => `${n.nodeId} (${n.linkAddress})`).join(', ') || 'none'}\n` +
           `  registry admin API: ${registry.httpUrl}/v1/catalog\n` +
           `  node link:          tcp://${registry.link.host}:${registry.link.port}\n` +
+          `Connect a desktop client with: pimcp connect ${gateway.mcpUrl} --token-file ${tokenFile}\n` +
           'Press Ctrl-C to stop.\n',
       );
       await waitForSignal();
       process.stdout.write('stopping...\n');
+      await Promise.all(nodes.map((n) => n.shutdown()));
+      await gateway.close();
       await registry.close();
+      await sharedStore?.close();
     });
 }
 

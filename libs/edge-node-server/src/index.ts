@@ -1,0 +1,3 @@
+export * from './lib/config/edge-node.config';
+export * from './lib/bootstrap-edge-node';
+export * from './lib/tools/path-jail';

@@ -1,0 +1,69 @@
+import type { AddressInfo, Server } from 'node:net';
+import { type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { ToolInvoker } from '@pimcp/node-link';
+import { type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
+import type { NodeManifest } from '@pimcp/protocol';
+import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
+import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
+import { EdgeNodeServerModule } from './edge-node-server.module';
+import { builtinTools } from './tools/builtin-tools';
+
+export interface EdgeNodeOptions {
+  config: EdgeNodeConfig;
+  /** Tools beyond the built-in ones (plugins, test fixtures). */
+  tools?: ToolDefinition[];
+  logger?: LoggerService | false;
+}
+
+export interface RunningEdgeNode {
+  nodeId: string;
+  linkAddress: string;
+  invoker: ToolInvoker;
+  /** Leaves the registry (tools vanish at once), lets in-flight calls finish within the grace period, then stops. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts an edge node: the node link server, then membership in the registry. */
+export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
+  const { config } = options;
+  const logger = new Logger(`edge-node:${config.nodeId}`);
+  const tools = [...(await builtinTools(config)), ...(options.tools ?? [])];
+  const invoker = new ToolInvoker(tools);
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker), {
+    transport: Transport.TCP,
+    options: { host: config.linkHost, port: config.linkPort },
+    logger: options.logger ?? logger,
+  });
+  await app.listen();
+  const port = (app.unwrap<Server>().address() as AddressInfo).port;
+  const advertised = config.advertiseHost || (config.linkHost === '0.0.0.0' ? '127.0.0.1' : config.linkHost);
+  const linkAddress = `tcp://${advertised.includes(':') ? `[${advertised}]` : advertised}:${port}`;
+
+  const registryUrl = new URL(config.registryUrl);
+  const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
+  const manifest = (): NodeManifest => ({
+    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: tools.map(toCapabilityDefinition),
+  }) as NodeManifest;
+  const membership = new NodeMembership(registry, manifest, {
+    onDraining: () => logger.warn('drained by an operator: finishing in-flight calls; send SIGTERM to stop'),
+  });
+  await membership.start();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    nodeId: config.nodeId,
+    linkAddress,
+    invoker,
+    shutdown: () => {
+      stopping ??= (async () => {
+        await membership.stop();
+        await invoker.drain(config.shutdownGraceMs);
+        registry.close();
+        await app.close();
+      })();
+      return stopping;
+    },
+  };
+}

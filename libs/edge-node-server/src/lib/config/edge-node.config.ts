@@ -1,0 +1,33 @@
+import { arch } from 'node:os';
+import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+import { NODE_ID_PATTERN } from '@pimcp/protocol';
+
+/** Every edge-node setting, its variable and default. */
+export const edgeNodeConfigDefinition = {
+  nodeId: { env: 'PIMCP_NODE_ID', type: 'string', pattern: NODE_ID_PATTERN, patternHint: 'a DNS label such as pi-kitchen-1', description: 'This node\'s id in the registry.' },
+  labels: {
+    env: 'PIMCP_NODE_LABELS', type: 'list', default: [], pattern: /^[\w./-]+=[\w.:/-]*$/, patternHint: 'key=value',
+    description: 'Placement labels, e.g. "tier=edge,region=tokyo,gpu=false". tier defaults to edge and arch to this CPU.',
+  },
+  linkHost: { env: 'PIMCP_NODE_LINK_HOST', type: 'string', default: '127.0.0.1', description: 'Address the node link (gateway invocations) listens on.' },
+  linkPort: { env: 'PIMCP_NODE_LINK_PORT', type: 'int', min: 0, max: 65535, default: 0, description: 'Port of the node link (0 picks a free port).' },
+  advertiseHost: { env: 'PIMCP_NODE_ADVERTISE_HOST', type: 'string', default: '', description: 'Host the gateway should dial (default: the link host, or 127.0.0.1 for 0.0.0.0).' },
+  registryUrl: { env: 'PIMCP_REGISTRY_URL', type: 'string', default: 'tcp://127.0.0.1:8082', pattern: /^tcp:\/\/[\w.-]+:\d+$/, patternHint: 'tcp://host:port', description: 'The registry\'s node link.' },
+  fileRoot: { env: 'PIMCP_NODE_FILE_ROOT', type: 'string', default: '', description: 'Directory file.search and file.read may read. Empty: the file tools are not offered (deny by default).' },
+  maxFileBytes: { env: 'PIMCP_NODE_MAX_FILE_BYTES', type: 'int', min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes file.read returns and file.search reads per file.' },
+  shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
+} as const satisfies ConfigDefinition;
+
+export type EdgeNodeConfig = ConfigOf<typeof edgeNodeConfigDefinition>;
+
+export const edgeNodeConfig = new ConfigLoader(edgeNodeConfigDefinition);
+
+/** Labels from config with tier and arch filled in when absent. */
+export function labelsOf(config: EdgeNodeConfig): Record<string, string> {
+  const labels: Record<string, string> = { tier: 'edge', arch: arch() };
+  for (const pair of config.labels) {
+    const [key, ...rest] = pair.split('=');
+    if (key) labels[key] = rest.join('=');
+  }
+  return labels;
+}

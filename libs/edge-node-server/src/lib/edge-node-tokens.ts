@@ -1,0 +1,2 @@
+/** Injection tokens of the edge-node module. */
+export const TOOL_INVOKER = Symbol('TOOL_INVOKER');

@@ -1,0 +1,43 @@
+import type { LoggerService } from '@nestjs/common';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import { CatalogCache } from '@pimcp/catalog';
+import { createRegistryStore, type RegistryStore } from '@pimcp/registry-store';
+import { InMemorySessionStore, RedisSessionStore, type SessionStore } from '@pimcp/session-store';
+import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
+import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
+import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
+import type { GatewayConfig } from './config/gateway.config';
+
+export interface GatewayRuntimeOptions {
+  config: GatewayConfig;
+  /** Share the registry's embedded store in the all-in-one; by default built from PIMCP_ETCD_HOSTS. */
+  registryStore?: RegistryStore;
+  verifier?: OAuthTokenVerifier;
+  logger?: LoggerService | false;
+}
+
+/** A gateway wired to real adapters: catalog from the registry store, node link over TCP, sessions in Redis or memory. */
+export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const ownsStore = !options.registryStore;
+  const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
+  const cache = new CatalogCache(store);
+  await cache.start();
+  const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
+  const invoker = new NodeLinkNodeInvoker();
+  const gateway = await bootstrapGateway({
+    config, catalog: new CatalogCacheToolCatalog(cache), invoker, sessions,
+    ...(options.verifier ? { verifier: options.verifier } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  return {
+    ...gateway,
+    close: async () => {
+      await gateway.close();
+      await invoker.close();
+      await sessions.close();
+      await cache.stop();
+      if (ownsStore) await store.close();
+    },
+  };
+}

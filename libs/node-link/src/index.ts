@@ -1,0 +1,3 @@
+export * from './lib/node/tool-invoker';
+export * from './lib/gateway/node-link.client';
+export * from './lib/gateway/node-link-client.pool';

@@ -1,0 +1,16 @@
+import { textResult, ToolError, toolErrorResult } from './tool-error';
+
+describe(ToolError.name, () => {
+  describe('toResult', () => {
+    it('is an MCP result with isError and the message as text', () => {
+      expect(new ToolError('path escapes the root').toResult()).toEqual({ isError: true, content: [{ type: 'text', text: 'path escapes the root' }] });
+      expect(toolErrorResult('x')).toEqual(new ToolError('x').toResult());
+    });
+  });
+});
+
+describe('textResult', () => {
+  it('carries structured content when given', () => {
+    expect(textResult('hi', { a: 1 })).toEqual({ content: [{ type: 'text', text: 'hi' }], structuredContent: { a: 1 } });
+  });
+});
