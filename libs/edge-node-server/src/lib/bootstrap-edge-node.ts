@@ -10,6 +10,8 @@ import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { EdgeNodeServerModule } from './edge-node-server.module';
 import { builtinTools } from './tools/builtin-tools';
 
+const RESPONSE_FLUSH_MS = 100;
+
 export interface EdgeNodeOptions {
   config: EdgeNodeConfig;
   /** Tools beyond the built-in ones (plugins, test fixtures). */
@@ -60,6 +62,9 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
       stopping ??= (async () => {
         await membership.stop();
         await invoker.drain(config.shutdownGraceMs);
+        // The last results are written to the link a few ticks after their handlers finish; closing the
+        // server destroys its sockets, so give those writes a moment to leave.
+        await new Promise((resolve) => setTimeout(resolve, RESPONSE_FLUSH_MS));
         registry.close();
         await app.close();
       })();

@@ -15,6 +15,7 @@ export const edgeNodeConfigDefinition = {
   registryUrl: { env: 'PIMCP_REGISTRY_URL', type: 'string', default: 'tcp://127.0.0.1:8082', pattern: /^tcp:\/\/[\w.-]+:\d+$/, patternHint: 'tcp://host:port', description: 'The registry\'s node link.' },
   fileRoot: { env: 'PIMCP_NODE_FILE_ROOT', type: 'string', default: '', description: 'Directory file.search and file.read may read. Empty: the file tools are not offered (deny by default).' },
   maxFileBytes: { env: 'PIMCP_NODE_MAX_FILE_BYTES', type: 'int', min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes file.read returns and file.search reads per file.' },
+  plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Built-in plugins to load by name, e.g. "conformance-fixtures".' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
 } as const satisfies ConfigDefinition;
 

@@ -1,11 +1,12 @@
 import type { ToolDefinition } from '@pimcp/plugin-sdk';
 import type { EdgeNodeConfig } from '../config/edge-node.config';
+import { pluginTools } from '../plugins/known-plugins';
 import { fileReadTool } from './file-read.tool';
 import { fileSearchTool } from './file-search.tool';
 import { PathJail } from './path-jail';
 import { systemInfoTool } from './system-info.tool';
 
-/** The tools every edge node offers; the file tools only when a file root is configured. */
+/** The tools every edge node offers (file tools only with a file root), plus the plugins it names. */
 export async function builtinTools(config: EdgeNodeConfig): Promise<ToolDefinition[]> {
   const tools = [systemInfoTool(config.nodeId)];
   if (config.fileRoot) {
@@ -15,5 +16,5 @@ export async function builtinTools(config: EdgeNodeConfig): Promise<ToolDefiniti
       fileReadTool(jail, config.maxFileBytes),
     );
   }
-  return tools;
+  return [...tools, ...pluginTools(config.plugins)];
 }

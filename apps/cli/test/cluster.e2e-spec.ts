@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { EtcdProcess, pollUntil, RedisProcess } from '@pimcp/testing';
+import { DIST, SpawnedProcess } from './spawned-process';
+
+const LEASE_TTL_SECONDS = 2;
+
+describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP clients of both eras', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'pimcp-cluster-'));
+  const fileRoot = mkdtempSync(join(tmpdir(), 'pimcp-files-'));
+  let etcd: EtcdProcess;
+  let redis: RedisProcess;
+  let up: SpawnedProcess;
+  let mcpUrl: string;
+  let registryLink: string;
+  let token: string;
+  const extraNodes: SpawnedProcess[] = [];
+  const clients: Client[] = [];
+
+  beforeAll(async () => {
+    writeFileSync(join(fileRoot, 'hello.txt'), 'hello from the edge\n');
+    [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
+    up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '2', '--lease-ttl', String(LEASE_TTL_SECONDS), '--file-root', fileRoot], {
+      cwd,
+      env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures' },
+    });
+    mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
+    registryLink = await up.waitFor(/node link: +(\S+)/);
+    token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+    await Promise.all(extraNodes.map((n) => n.stop()));
+    await up?.stop();
+    await Promise.all([etcd?.stop(), redis?.stop()]);
+  });
+
+  async function connect(era: 'legacy' | 'modern', options: Record<string, unknown> = {}): Promise<Client> {
+    const client = new Client({ name: `e2e-${era}`, version: '1' }, { ...(era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {}), ...options } as never);
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return client;
+  }
+
+  async function toolNames(client: Client): Promise<string[]> {
+    return (await client.listTools()).tools.map((t) => t.name);
+  }
+
+  function startNode(nodeId: string): SpawnedProcess {
+    const node = SpawnedProcess.start('edge-node', [], {
+      env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000' },
+    });
+    extraNodes.push(node);
+    return node;
+  }
+
+  it.each(['legacy', 'modern'] as const)('lists the tools of both edge nodes and calls each of them (%s era)', async (era) => {
+    const client = await connect(era);
+    expect(client.getProtocolEra()).toBe(era);
+    const names = await toolNames(client);
+    expect(names).toEqual(expect.arrayContaining(['system.info', 'file.read', 'file.search', 'local-1.system.info', 'local-2.system.info']));
+    expect(names.filter((n) => n === 'system.info')).toHaveLength(1);
+    for (const nodeId of ['local-1', 'local-2']) {
+      const result = await client.callTool({ name: `${nodeId}.system.info`, arguments: {} });
+      expect(result.structuredContent).toMatchObject({ nodeId });
+    }
+    const read = await client.callTool({ name: 'file.read', arguments: { path: 'hello.txt' } });
+    expect(read.content).toEqual([{ type: 'text', text: 'hello from the edge\n' }]);
+  });
+
+  it.each(['legacy', 'modern'] as const)('passes every content type through unchanged (%s era)', async (era) => {
+    const client = await connect(era);
+    const result = await client.callTool({ name: 'test_multiple_content_types', arguments: {} });
+    expect(result.content).toEqual([
+      { type: 'text', text: 'Multiple content types test:' },
+      { type: 'image', data: expect.any(String), mimeType: 'image/png' },
+      { type: 'resource', resource: { uri: 'test://mixed-content-resource', mimeType: 'application/json', text: '{"test":"data","value":123}' } },
+    ]);
+    const audio = await client.callTool({ name: 'test_audio_content', arguments: {} });
+    expect(audio.content).toEqual([{ type: 'audio', data: expect.any(String), mimeType: 'audio/wav' }]);
+  });
+
+  it('relays progress from the node to the client', async () => {
+    const client = await connect('legacy');
+    const progress: number[] = [];
+    await client.callTool({ name: 'test_tool_with_progress', arguments: {} }, { onprogress: (p) => progress.push(p.progress) });
+    expect(progress).toEqual([0, 50, 100]);
+  });
+
+  it('serves a desktop client through the pimcp connect stdio bridge', async () => {
+    const client = new Client({ name: 'desktop', version: '1' });
+    await client.connect(new StdioClientTransport({
+      command: process.execPath,
+      args: [join(DIST, 'cli/main.js'), 'connect', mcpUrl, '--token-file', join(cwd, '.pimcp/dev-token')],
+      stderr: 'pipe',
+    }));
+    clients.push(client);
+    const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
+    expect(result.content).toEqual([{ type: 'text', text: 'This is a simple text response for testing.' }]);
+  });
+
+  it('fails a call in flight on a killed node with a clear JSON-RPC error, then drops its tools within the lease TTL and says so', async () => {
+    const changed = jest.fn();
+    const watcher = await connect('legacy', { listChanged: { tools: { onChanged: changed, debounceMs: 0 } } });
+    const node = startNode('edge-doomed');
+    await pollUntil(async () => (await toolNames(watcher)).includes('edge-doomed.system.info'), { timeoutMs: 15_000, description: 'edge-doomed to join' });
+
+    const client = await connect('modern');
+    let firstProgress!: () => void;
+    const started = new Promise<void>((resolve) => (firstProgress = resolve));
+    const call = client.callTool({ name: 'edge-doomed.test_tool_with_progress', arguments: { delayMs: 30_000 } }, { onprogress: () => firstProgress(), timeout: 60_000 })
+      .then(() => undefined, (err: unknown) => err);
+    await started;
+    const killedAt = Date.now();
+    node.kill('SIGKILL');
+    const err = await call;
+    expect(Date.now() - killedAt).toBeLessThan(5_000);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as Error).message).toMatch(/edge-doomed/);
+
+    changed.mockClear();
+    await pollUntil(async () => !(await toolNames(watcher)).includes('edge-doomed.system.info'), {
+      timeoutMs: (LEASE_TTL_SECONDS + 3) * 1000, intervalMs: 100, description: 'edge-doomed tools to disappear',
+    });
+    await pollUntil(() => changed.mock.calls.length > 0, { timeoutMs: 5_000, description: 'tools/list_changed after the node died' });
+  });
+
+  it('lets a node stopped with SIGTERM leave at once and finish its call in flight', async () => {
+    const watcher = await connect('legacy');
+    const node = startNode('edge-leaver');
+    await pollUntil(async () => (await toolNames(watcher)).includes('edge-leaver.system.info'), { timeoutMs: 15_000, description: 'edge-leaver to join' });
+    const client = await connect('legacy');
+    let firstProgress!: () => void;
+    const started = new Promise<void>((resolve) => (firstProgress = resolve));
+    const call = client.callTool({ name: 'edge-leaver.test_tool_with_progress', arguments: { delayMs: 700 } }, { onprogress: () => firstProgress() });
+    await started;
+    node.kill('SIGTERM');
+    await pollUntil(async () => !(await toolNames(watcher)).includes('edge-leaver.system.info'), {
+      timeoutMs: 1_500, intervalMs: 50, description: 'edge-leaver tools to go before its lease could expire',
+    });
+    expect((await call).content).toEqual([{ type: 'text', text: 'Progress test completed' }]);
+    expect(await node.exited).toBe(0);
+  });
+});
