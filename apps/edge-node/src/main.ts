@@ -6,7 +6,7 @@ import { bootstrapEdgeNode, edgeNodeConfig } from '@pimcp/edge-node-server';
 async function main(): Promise<void> {
   const config = edgeNodeConfig.get();
   const node = await bootstrapEdgeNode({ config });
-  Logger.log(`edge node ${node.nodeId} ready: link ${node.linkAddress}, registry ${config.registryUrl}`, 'edge-node');
+  Logger.log(`edge node ${node.nodeId} ready: link ${node.linkAddress}, registry ${config.registryUrl}${node.localMcpUrl ? `, local MCP ${node.localMcpUrl}` : ''}`, 'edge-node');
   const stop = (signal: string) => {
     Logger.log(`${signal}: leaving the registry and finishing in-flight calls`, 'edge-node');
     node.shutdown().then(() => process.exit(0), (err: unknown) => {

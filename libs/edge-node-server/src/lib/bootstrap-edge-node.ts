@@ -8,6 +8,7 @@ import type { NodeManifest } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { EdgeNodeServerModule } from './edge-node-server.module';
+import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { builtinTools } from './tools/builtin-tools';
 
 const RESPONSE_FLUSH_MS = 100;
@@ -22,6 +23,8 @@ export interface EdgeNodeOptions {
 export interface RunningEdgeNode {
   nodeId: string;
   linkAddress: string;
+  /** The node's own MCP URL when PIMCP_NODE_MCP_ENABLED is set. */
+  localMcpUrl?: string;
   invoker: ToolInvoker;
   /** Leaves the registry (tools vanish at once), lets in-flight calls finish within the grace period, then stops. */
   shutdown(): Promise<void>;
@@ -43,6 +46,10 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const advertised = config.advertiseHost || (config.linkHost === '0.0.0.0' ? '127.0.0.1' : config.linkHost);
   const linkAddress = `tcp://${advertised.includes(':') ? `[${advertised}]` : advertised}:${port}`;
 
+  const localMcp = config.mcpEnabled
+    ? await LocalMcpServer.start(invoker, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
+    : undefined;
+
   const registryUrl = new URL(config.registryUrl);
   const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
   const manifest = (): NodeManifest => ({
@@ -57,6 +64,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   return {
     nodeId: config.nodeId,
     linkAddress,
+    ...(localMcp ? { localMcpUrl: localMcp.url } : {}),
     invoker,
     shutdown: () => {
       stopping ??= (async () => {
@@ -66,6 +74,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         // server destroys its sockets, so give those writes a moment to leave.
         await new Promise((resolve) => setTimeout(resolve, RESPONSE_FLUSH_MS));
         registry.close();
+        await localMcp?.close();
         await app.close();
       })();
       return stopping;

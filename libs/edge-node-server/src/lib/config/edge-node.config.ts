@@ -15,6 +15,9 @@ export const edgeNodeConfigDefinition = {
   registryUrl: { env: 'PIMCP_REGISTRY_URL', type: 'string', default: 'tcp://127.0.0.1:8082', pattern: /^tcp:\/\/[\w.-]+:\d+$/, patternHint: 'tcp://host:port', description: 'The registry\'s node link.' },
   fileRoot: { env: 'PIMCP_NODE_FILE_ROOT', type: 'string', default: '', description: 'Directory file.search and file.read may read. Empty: the file tools are not offered (deny by default).' },
   maxFileBytes: { env: 'PIMCP_NODE_MAX_FILE_BYTES', type: 'int', min: 1024, max: 64 * 1024 * 1024, default: 1024 * 1024, description: 'Most bytes file.read returns and file.search reads per file.' },
+  mcpEnabled: { env: 'PIMCP_NODE_MCP_ENABLED', type: 'bool', default: false, description: 'Also serve MCP on this board for a local LLM, without the gateway (no token; loopback only).' },
+  mcpHost: { env: 'PIMCP_NODE_MCP_HOST', type: 'string', default: '127.0.0.1', pattern: /^(127\.\d+\.\d+\.\d+|::1|localhost)$/, patternHint: 'a loopback address', description: 'Address of the node\'s own MCP endpoint; loopback only.' },
+  mcpPort: { env: 'PIMCP_NODE_MCP_PORT', type: 'int', min: 0, max: 65535, default: 8090, description: 'Port of the node\'s own MCP endpoint (0 picks a free port).' },
   plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Built-in plugins to load by name, e.g. "conformance-fixtures".' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
 } as const satisfies ConfigDefinition;

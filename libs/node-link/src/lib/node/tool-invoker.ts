@@ -24,6 +24,11 @@ export class ToolInvoker {
     for (const tool of tools) this.tools.set(tool.name, { tool, validate: this.ajv.compile(tool.inputSchema) });
   }
 
+  /** The hosted tools, for listings (the manifest, the node's own MCP endpoint). */
+  list(): ToolDefinition[] {
+    return [...this.tools.values()].map((t) => t.tool);
+  }
+
   get inFlightCount(): number {
     return this.inFlight.size;
   }
