@@ -1,13 +1,1 @@
-module.exports = {
-  displayName: 'gateway-server',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
-  // Unit specs and integration specs (real etcd and redis-server processes from @pimcp/testing).
-  testMatch: ['**/*.spec.ts', '**/*.integration-spec.ts'],
-  testTimeout: 30000,
-  coverageDirectory: '../../coverage/libs/gateway-server'
-};
+module.exports = require('../../jest.lib.config.js')('gateway-server');

@@ -1,13 +1,1 @@
-module.exports = {
-  displayName: 'registry-store',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
-  // Unit specs (embedded adapter) and integration specs (real etcd processes from @pimcp/testing).
-  testMatch: ['**/*.spec.ts', '**/*.integration-spec.ts'],
-  testTimeout: 30000,
-  coverageDirectory: '../../coverage/libs/registry-store'
-};
+module.exports = require('../../jest.lib.config.js')('registry-store');
