@@ -136,6 +136,46 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
     expect((await client.callTool({ name: 'text.echo', arguments: { text: 'still here' } })).content).toContainEqual({ type: 'text', text: 'still here' });
   });
 
+  it.each([
+    ['a request without a method', '{"jsonrpc":"2.0","id":1}'],
+    ['a method that is not a string', '{"jsonrpc":"2.0","id":1,"method":5}'],
+    ['a wrong jsonrpc version', '{"jsonrpc":"1.0","id":1,"method":"ping"}'],
+    ['a JSON array of numbers', '[1,2,3]'],
+  ])('answers %s with a 4xx JSON-RPC error and keeps serving', async (_label, body) => {
+    const res = await post(body);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const payload = (await res.json()) as { error?: { code: number } };
+    expect(payload.error?.code).toEqual(expect.any(Number));
+    const client = await connect('modern');
+    expect((await client.callTool({ name: 'text.echo', arguments: { text: 'ok' } })).content).toContainEqual({ type: 'text', text: 'ok' });
+  });
+
+  it('answers an unknown method with -32601 in both eras', async () => {
+    const modern = await post(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'no/such', params: { _meta: modernEnvelope } }), modernHeaders('no/such'));
+    expect(((await modern.json()) as { error: { code: number } }).error.code).toBe(-32601);
+    const transport = new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    const client = new Client({ name: 'legacy-raw', version: '1' });
+    await client.connect(transport);
+    clients.push(client);
+    const legacy = await post(JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'no/such', params: {} }), {
+      'mcp-session-id': transport.sessionId as string, 'mcp-protocol-version': '2025-11-25',
+    });
+    const text = await legacy.text();
+    expect(text).toContain('-32601');
+  });
+
+  it('tells modern clients listening on subscriptions/listen when the tool list changes', async () => {
+    const changed = jest.fn();
+    const client = new Client({ name: 'modern-watcher', version: '1' }, { versionNegotiation: { mode: { pin: '2026-07-28' } }, listChanged: { tools: { onChanged: changed, debounceMs: 0 } } } as never);
+    await client.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    await new Promise((r) => setTimeout(r, 300)); // the listen stream opens after connect
+    catalog.add({ ...echo, name: 'modern.late.tool' });
+    for (let i = 0; i < 100 && changed.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(changed).toHaveBeenCalled();
+  });
+
   it('tells connected legacy sessions when the tool list changes', async () => {
     const changed = jest.fn();
     const client = new Client({ name: 'watcher', version: '1' }, { listChanged: { tools: { onChanged: changed, debounceMs: 0 } } } as never);
