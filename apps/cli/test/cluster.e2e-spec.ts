@@ -50,9 +50,9 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     return (await client.listTools()).tools.map((t) => t.name);
   }
 
-  function startNode(nodeId: string): SpawnedProcess {
+  function startNode(nodeId: string, env: Record<string, string> = {}): SpawnedProcess {
     const node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000' },
+      env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000', ...env },
     });
     extraNodes.push(node);
     return node;
@@ -101,6 +101,19 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     clients.push(client);
     const result = await client.callTool({ name: 'test_simple_text', arguments: {} });
     expect(result.content).toEqual([{ type: 'text', text: 'This is a simple text response for testing.' }]);
+  });
+
+  it('reaches a node that only dials out, through the Redis broker', async () => {
+    const node = startNode('edge-natted', { PIMCP_NODE_LINK_TRANSPORT: 'redis', PIMCP_NODE_LINK_REDIS_URL: redis.url });
+    const client = await connect('modern');
+    await pollUntil(async () => (await toolNames(client)).includes('edge-natted.system.info'), { timeoutMs: 15_000, description: 'edge-natted to join' });
+    const progress: number[] = [];
+    const result = await client.callTool({ name: 'edge-natted.test_tool_with_progress', arguments: {} }, { onprogress: (p) => progress.push(p.progress) });
+    expect(result.content).toEqual([{ type: 'text', text: 'Progress test completed' }]);
+    expect(progress).toEqual([0, 50, 100]);
+    expect((await client.callTool({ name: 'edge-natted.system.info', arguments: {} })).structuredContent).toMatchObject({ nodeId: 'edge-natted' });
+    node.kill('SIGTERM');
+    expect(await node.exited).toBe(0);
   });
 
   it('fails a call in flight on a killed node with a clear JSON-RPC error, then drops its tools within the lease TTL and says so', async () => {

@@ -1,3 +1,5 @@
 export * from './lib/node/tool-invoker';
 export * from './lib/gateway/node-link.client';
 export * from './lib/gateway/node-link-client.pool';
+export * from './lib/node/redis-link.server';
+export * from './lib/redis-link-options';

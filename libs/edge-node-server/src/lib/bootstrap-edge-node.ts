@@ -2,7 +2,8 @@ import type { AddressInfo, Server } from 'node:net';
 import { type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { ToolInvoker } from '@pimcp/node-link';
+import { publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
+import { ConfigError } from '@pimcp/config';
 import { type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import type { NodeManifest } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
@@ -36,15 +37,8 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const tools = [...(await builtinTools(config)), ...(options.tools ?? [])];
   const invoker = new ToolInvoker(tools);
-  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker), {
-    transport: Transport.TCP,
-    options: { host: config.linkHost, port: config.linkPort },
-    logger: options.logger ?? logger,
-  });
-  await app.listen();
-  const port = (app.unwrap<Server>().address() as AddressInfo).port;
-  const advertised = config.advertiseHost || (config.linkHost === '0.0.0.0' ? '127.0.0.1' : config.linkHost);
-  const linkAddress = `tcp://${advertised.includes(':') ? `[${advertised}]` : advertised}:${port}`;
+  const link = await startLink(config, invoker, options.logger ?? logger);
+  const linkAddress = link.address;
 
   const localMcp = config.mcpEnabled
     ? await LocalMcpServer.start(invoker, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
@@ -75,9 +69,33 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         await new Promise((resolve) => setTimeout(resolve, RESPONSE_FLUSH_MS));
         registry.close();
         await localMcp?.close();
-        await app.close();
+        await link.close();
       })();
       return stopping;
     },
   };
+}
+
+interface StartedLink {
+  address: string;
+  close(): Promise<void>;
+}
+
+/** The gateway dials a TCP link; a Redis link is a broker both sides dial, for nodes behind NAT (ADR 0005). */
+async function startLink(config: EdgeNodeConfig, invoker: ToolInvoker, logger: LoggerService | false): Promise<StartedLink> {
+  if (config.linkTransport === 'redis') {
+    if (!config.linkRedisUrl) throw new ConfigError(['PIMCP_NODE_LINK_REDIS_URL is required when PIMCP_NODE_LINK_TRANSPORT=redis']);
+    const server = new RedisLinkServer(invoker, { url: config.linkRedisUrl, nodeId: config.nodeId });
+    await server.start();
+    return { address: publicRedisAddress(config.linkRedisUrl), close: () => server.close() };
+  }
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker), {
+    transport: Transport.TCP,
+    options: { host: config.linkHost, port: config.linkPort },
+    logger,
+  });
+  await app.listen();
+  const port = (app.unwrap<Server>().address() as AddressInfo).port;
+  const advertised = config.advertiseHost || (config.linkHost === '0.0.0.0' ? '127.0.0.1' : config.linkHost);
+  return { address: `tcp://${advertised.includes(':') ? `[${advertised}]` : advertised}:${port}`, close: () => app.close() };
 }

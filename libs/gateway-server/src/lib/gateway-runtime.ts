@@ -24,7 +24,8 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const cache = new CatalogCache(store);
   await cache.start();
   const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
-  const invoker = new NodeLinkNodeInvoker();
+  const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
+  const invoker = new NodeLinkNodeInvoker(brokerUrl ? { redisUrl: brokerUrl } : {});
   const gateway = await bootstrapGateway({
     config, catalog: new CatalogCacheToolCatalog(cache), invoker, sessions,
     ...(options.verifier ? { verifier: options.verifier } : {}),

@@ -9,6 +9,11 @@ export const edgeNodeConfigDefinition = {
     env: 'PIMCP_NODE_LABELS', type: 'list', default: [], pattern: /^[\w./-]+=[\w.:/-]*$/, patternHint: 'key=value',
     description: 'Placement labels, e.g. "tier=edge,region=tokyo,gpu=false". tier defaults to edge and arch to this CPU.',
   },
+  linkTransport: {
+    env: 'PIMCP_NODE_LINK_TRANSPORT', type: 'string', default: 'tcp', pattern: /^(tcp|redis)$/, patternHint: 'tcp or redis',
+    description: 'How the gateway reaches this node: tcp (the gateway dials the node) or redis (both dial a Redis broker; for nodes behind NAT).',
+  },
+  linkRedisUrl: { env: 'PIMCP_NODE_LINK_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'The broker for PIMCP_NODE_LINK_TRANSPORT=redis (credentials stay on the node; only host:port is published).' },
   linkHost: { env: 'PIMCP_NODE_LINK_HOST', type: 'string', default: '127.0.0.1', description: 'Address the node link (gateway invocations) listens on.' },
   linkPort: { env: 'PIMCP_NODE_LINK_PORT', type: 'int', min: 0, max: 65535, default: 0, description: 'Port of the node link (0 picks a free port).' },
   advertiseHost: { env: 'PIMCP_NODE_ADVERTISE_HOST', type: 'string', default: '', description: 'Host the gateway should dial (default: the link host, or 127.0.0.1 for 0.0.0.0).' },

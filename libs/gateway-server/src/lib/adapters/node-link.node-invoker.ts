@@ -5,10 +5,14 @@ import type { ToolProvider } from '../calls/tool-catalog.port';
 
 /** The gateway's NodeInvoker over the TCP node link, one pooled connection per node. */
 export class NodeLinkNodeInvoker implements NodeInvoker {
-  private readonly pool = new NodeLinkClientPool();
+  private readonly pool: NodeLinkClientPool;
+
+  constructor(options: { redisUrl?: string } = {}) {
+    this.pool = new NodeLinkClientPool(options.redisUrl ? { redisUrl: options.redisUrl } : {});
+  }
 
   invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {
-    return this.pool.get(provider.linkAddress).invoke(request, { signal: options.signal, onProgress: options.onProgress });
+    return this.pool.get(provider).invoke(request, { signal: options.signal, onProgress: options.onProgress });
   }
 
   async close(): Promise<void> {

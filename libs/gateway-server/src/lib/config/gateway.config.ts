@@ -18,6 +18,7 @@ export const gatewayConfigDefinition = {
   sessionTtlSeconds: { env: 'PIMCP_GATEWAY_SESSION_TTL_SECONDS', type: 'int', min: 10, max: 7 * 86400, default: 3600, description: 'A 2025-era session idle this long is forgotten.' },
   etcdHosts: { env: 'PIMCP_ETCD_HOSTS', type: 'list', default: [], pattern: ENDPOINT, patternHint: 'an etcd endpoint such as http://10.0.0.1:2379', description: 'etcd endpoints the catalog is watched from; empty uses the embedded store (all-in-one only).' },
   redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis for shared session state; empty keeps sessions in this process (one replica).' },
+  nodeLinkRedisUrl: { env: 'PIMCP_NODE_LINK_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'The broker for nodes linked through Redis (default: PIMCP_REDIS_URL).' },
   jwtPublicKeyFile: { env: 'PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key (ES256) that client tokens are verified with. Required.' },
   jwtIssuer: { env: 'PIMCP_GATEWAY_JWT_ISSUER', type: 'string', default: 'pimcp-dev', description: 'Issuer (iss) client tokens must carry.' },
 } as const satisfies ConfigDefinition;

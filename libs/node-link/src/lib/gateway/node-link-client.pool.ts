@@ -1,22 +1,19 @@
-import { NodeLinkClient } from './node-link.client';
+import { NodeLinkClient, type NodeLinkClientOptions, type NodeLinkTarget } from './node-link.client';
 
-/** One connection per node link address, reused by every call to that node. */
+/** One link per node, reused by every call to that node. */
 export class NodeLinkClientPool {
   private readonly clients = new Map<string, NodeLinkClient>();
 
-  get(linkAddress: string): NodeLinkClient {
-    let client = this.clients.get(linkAddress);
+  constructor(private readonly options: NodeLinkClientOptions = {}) {}
+
+  get(target: NodeLinkTarget): NodeLinkClient {
+    const key = `${target.nodeId}@${target.linkAddress}`;
+    let client = this.clients.get(key);
     if (!client) {
-      client = new NodeLinkClient(linkAddress);
-      this.clients.set(linkAddress, client);
+      client = new NodeLinkClient(target, this.options);
+      this.clients.set(key, client);
     }
     return client;
-  }
-
-  /** Drops a node's connection, e.g. when it left the catalog. */
-  forget(linkAddress: string): void {
-    this.clients.get(linkAddress)?.close();
-    this.clients.delete(linkAddress);
   }
 
   close(): void {

@@ -59,7 +59,7 @@ describe(NodeLinkClient.name, () => {
   beforeAll(async () => {
     server = await NestFactory.createMicroservice<MicroserviceOptions>(TestLinkModule, { transport: Transport.TCP, options: { host: '127.0.0.1', port: 0 }, logger: false });
     await server.listen();
-    client = new NodeLinkClient(`tcp://127.0.0.1:${(server.unwrap<Server>().address() as AddressInfo).port}`);
+    client = new NodeLinkClient({ nodeId: 'test', linkAddress: `tcp://127.0.0.1:${(server.unwrap<Server>().address() as AddressInfo).port}` });
   });
 
   afterAll(async () => {
@@ -100,7 +100,7 @@ describe(NodeLinkClient.name, () => {
 
     it('fails fast with NODE_UNAVAILABLE, naming the address, when nothing listens', async () => {
       const port = await freePort();
-      const nowhere = new NodeLinkClient(`tcp://127.0.0.1:${port}`);
+      const nowhere = new NodeLinkClient({ nodeId: 'nowhere', linkAddress: `tcp://127.0.0.1:${port}` });
       const started = Date.now();
       await expect(nowhere.invoke(request('test.count'))).rejects.toMatchObject({ code: ErrorCode.NodeUnavailable, message: expect.stringContaining(String(port)) });
       expect(Date.now() - started).toBeLessThan(2000);
@@ -109,6 +109,7 @@ describe(NodeLinkClient.name, () => {
   });
 
   it('refuses link addresses it cannot dial', () => {
-    expect(() => new NodeLinkClient('redis://127.0.0.1:6379')).toThrow(/tcp:\/\//);
+    expect(() => new NodeLinkClient({ nodeId: 'x', linkAddress: 'http://127.0.0.1:80' })).toThrow(/tcp:\/\/ or redis:\/\//);
+    expect(() => new NodeLinkClient({ nodeId: 'x', linkAddress: 'redis://127.0.0.1:6379' })).toThrow(/PIMCP_NODE_LINK_REDIS_URL/);
   });
 });

@@ -1,5 +1,6 @@
-import { ClientTCP } from '@nestjs/microservices';
-import { ErrorCode, type InvokeEvent, type InvokeRequest, NodeLinkPatterns, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { ClientRedis, ClientTCP } from '@nestjs/microservices';
+import { ErrorCode, type InvokeEvent, type InvokeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { redisLinkOptions } from '../redis-link-options';
 import type { Subscription } from 'rxjs';
 
 export interface NodeInvokeOptions {
@@ -7,16 +8,41 @@ export interface NodeInvokeOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** The gateway's link to one node (`tcp://host:port`), over @nestjs/microservices TCP. */
-export class NodeLinkClient {
-  private readonly client: ClientTCP;
+export interface NodeLinkTarget {
+  nodeId: string;
+  /** `tcp://host:port` (the gateway dials the node) or `redis://host:port` (both meet at a broker). */
+  linkAddress: string;
+}
 
-  constructor(readonly linkAddress: string) {
-    const url = new URL(linkAddress);
-    if (url.protocol !== 'tcp:') {
-      throw new PimcpError(ErrorCode.NodeUnavailable, `link address ${linkAddress} uses ${url.protocol}; this gateway reaches nodes over tcp:// only`);
+export interface NodeLinkClientOptions {
+  /** The broker URL, with the gateway's own credentials, for nodes whose link address is redis://. */
+  redisUrl?: string;
+}
+
+/** The gateway's link to one node, over @nestjs/microservices TCP or through a Redis broker (ADR 0005). */
+export class NodeLinkClient {
+  private readonly client: ClientTCP | ClientRedis;
+  private readonly invokePattern: string;
+  private readonly cancelPattern: string;
+  readonly linkAddress: string;
+
+  constructor(target: NodeLinkTarget, options: NodeLinkClientOptions = {}) {
+    this.linkAddress = target.linkAddress;
+    const url = new URL(target.linkAddress);
+    if (url.protocol === 'tcp:') {
+      this.client = new ClientTCP({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
+      this.invokePattern = NodeLinkPatterns.invoke;
+      this.cancelPattern = NodeLinkPatterns.cancel;
+    } else if (url.protocol === 'redis:' || url.protocol === 'rediss:') {
+      if (!options.redisUrl) {
+        throw new PimcpError(ErrorCode.NodeUnavailable, `node ${target.nodeId} is reached through a Redis broker (${target.linkAddress}) but this gateway has none; set PIMCP_NODE_LINK_REDIS_URL`);
+      }
+      this.client = new ClientRedis(redisLinkOptions(options.redisUrl));
+      this.invokePattern = nodeLinkChannel(NodeLinkPatterns.invoke, target.nodeId);
+      this.cancelPattern = nodeLinkChannel(NodeLinkPatterns.cancel, target.nodeId);
+    } else {
+      throw new PimcpError(ErrorCode.NodeUnavailable, `link address ${target.linkAddress} uses ${url.protocol}; nodes are reached over tcp:// or redis://`);
     }
-    this.client = new ClientTCP({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
   }
 
   /** Resolves with the node's CallToolResult; progress arrives through onProgress first. */
@@ -43,7 +69,7 @@ export class NodeLinkClient {
       }, Math.max(0, request.deadline - Date.now()) + 1000);
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      link.subscription = this.client.send<InvokeEvent>(NodeLinkPatterns.invoke, request).subscribe({
+      link.subscription = this.client.send<InvokeEvent>(this.invokePattern, request).subscribe({
         next: (event) => {
           if (event.type === 'progress') options.onProgress?.(event);
           else if (event.type === 'result') finish(() => resolve(event.result));
@@ -55,11 +81,14 @@ export class NodeLinkClient {
   }
 
   cancel(requestId: string, reason?: string): void {
-    this.client.emit(NodeLinkPatterns.cancel, { requestId, ...(reason ? { reason } : {}) }).subscribe({ error: () => undefined });
+    this.client.emit(this.cancelPattern, { requestId, ...(reason ? { reason } : {}) }).subscribe({ error: () => undefined });
   }
 
+  /** Never throws: closing a link whose broker is already gone is not an error. */
   close(): void {
-    this.client.close();
+    Promise.resolve()
+      .then(() => this.client.close())
+      .catch(() => undefined);
   }
 
   private toPimcpError(err: unknown): PimcpError {

@@ -6,6 +6,14 @@ export const NodeLinkPatterns = {
   cancel: 'node.cancel',
 } as const;
 
+/**
+ * The per-node channel of a pattern on a shared broker (the Redis link): `node.invoke/<node-id>`.
+ * Over TCP the connection itself addresses the node and the bare pattern is used.
+ */
+export function nodeLinkChannel(pattern: (typeof NodeLinkPatterns)[keyof typeof NodeLinkPatterns], nodeId: string): string {
+  return `${pattern}/${nodeId}`;
+}
+
 /** Who asked for a call, as the gateway authenticated it. Never a client token. */
 export interface CallerIdentity {
   subject: string;
