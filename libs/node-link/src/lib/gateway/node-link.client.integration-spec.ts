@@ -3,29 +3,14 @@ import { Controller, type INestMicroservice, Module, UseFilters, Catch, type Rpc
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
 import { type CancelRequest, ErrorCode, type InvokeRequest, NodeLinkPatterns, PimcpError, type ProgressEvent } from '@pimcp/protocol';
-import { defineTool } from '@pimcp/plugin-sdk';
 import { freePort } from '@pimcp/testing';
 import { throwError } from 'rxjs';
+import { linkTestTools } from '../../test-support/link-test-tools';
 import { ToolInvoker } from '../node/tool-invoker';
 import { NodeLinkClient } from './node-link.client';
 
 let aborted: unknown;
-const invoker = new ToolInvoker([
-  defineTool({
-    name: 'test.count', description: 'counts with progress', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
-    handler: async (_args, ctx) => {
-      for (let i = 1; i <= 3; i++) ctx.progress(i, 3);
-      return { content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } };
-    },
-  }),
-  defineTool({
-    name: 'test.wait', description: 'waits until aborted', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
-    handler: (_args, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => {
-      aborted = ctx.signal.reason;
-      reject(ctx.signal.reason);
-    })),
-  }),
-]);
+const invoker = new ToolInvoker(linkTestTools((reason) => (aborted = reason)));
 
 @Catch()
 class BodyFilter implements RpcExceptionFilter<unknown> {

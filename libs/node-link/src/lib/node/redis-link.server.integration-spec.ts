@@ -1,28 +1,13 @@
 import { ErrorCode, type InvokeRequest, type ProgressEvent } from '@pimcp/protocol';
-import { defineTool } from '@pimcp/plugin-sdk';
 import { freePort, RedisProcess } from '@pimcp/testing';
 import { NodeLinkClient } from '../gateway/node-link.client';
 import { publicRedisAddress } from '../redis-link-options';
 import { RedisLinkServer } from './redis-link.server';
+import { linkTestTools } from '../../test-support/link-test-tools';
 import { ToolInvoker } from './tool-invoker';
 
 let aborted: unknown;
-const invoker = new ToolInvoker([
-  defineTool({
-    name: 'test.count', description: 'counts with progress', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
-    handler: async (_args, ctx) => {
-      for (let i = 1; i <= 3; i++) ctx.progress(i, 3);
-      return { content: [{ type: 'text', text: 'counted' }] };
-    },
-  }),
-  defineTool({
-    name: 'test.wait', description: 'waits until aborted', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
-    handler: (_args, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => {
-      aborted = ctx.signal.reason;
-      reject(ctx.signal.reason);
-    })),
-  }),
-]);
+const invoker = new ToolInvoker(linkTestTools((reason) => (aborted = reason)));
 
 describe(RedisLinkServer.name, () => {
   let redis: RedisProcess;
@@ -53,7 +38,7 @@ describe(RedisLinkServer.name, () => {
     const progress: ProgressEvent[] = [];
     const result = await client.invoke(request('test.count'), { onProgress: (e) => progress.push(e) });
     expect(progress.map((p) => p.progress)).toEqual([1, 2, 3]);
-    expect(result).toEqual({ content: [{ type: 'text', text: 'counted' }] });
+    expect(result).toEqual({ content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } });
   });
 
   it('rebuilds the node\'s typed error', async () => {
