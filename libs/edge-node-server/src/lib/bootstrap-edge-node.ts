@@ -9,10 +9,13 @@ import type { NodeManifest } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { EdgeNodeServerModule } from './edge-node-server.module';
+import { LinkConnections } from './link/link-connections';
+import { advertisedHost } from './link/advertised-host';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { builtinTools } from './tools/builtin-tools';
 
-const RESPONSE_FLUSH_MS = 100;
+/** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
+const RESPONSE_FLUSH_MS = 1000;
 
 export interface EdgeNodeOptions {
   config: EdgeNodeConfig;
@@ -36,7 +39,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const tools = [...(await builtinTools(config)), ...(options.tools ?? [])];
-  const invoker = new ToolInvoker(tools);
+  const invoker = new ToolInvoker(tools, { nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls });
   const link = await startLink(config, invoker, options.logger ?? logger);
   const linkAddress = link.address;
 
@@ -63,10 +66,10 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     shutdown: () => {
       stopping ??= (async () => {
         await membership.stop();
-        await invoker.drain(config.shutdownGraceMs);
-        // The last results are written to the link a few ticks after their handlers finish; closing the
-        // server destroys its sockets, so give those writes a moment to leave.
-        await new Promise((resolve) => setTimeout(resolve, RESPONSE_FLUSH_MS));
+        const drained = await invoker.drain(config.shutdownGraceMs);
+        if (drained.finished + drained.aborted > 0) logger.log(`in-flight calls: ${drained.finished} finished, ${drained.aborted} aborted`);
+        // Closing the link destroys its sockets, so the last results must have left first.
+        await link.flushed(RESPONSE_FLUSH_MS);
         registry.close();
         await localMcp?.close();
         await link.close();
@@ -78,6 +81,8 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
 
 interface StartedLink {
   address: string;
+  /** Resolves once results already written have left (or after timeoutMs). */
+  flushed(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,15 +92,22 @@ async function startLink(config: EdgeNodeConfig, invoker: ToolInvoker, logger: L
     if (!config.linkRedisUrl) throw new ConfigError(['PIMCP_NODE_LINK_REDIS_URL is required when PIMCP_NODE_LINK_TRANSPORT=redis']);
     const server = new RedisLinkServer(invoker, { url: config.linkRedisUrl, nodeId: config.nodeId });
     await server.start();
-    return { address: publicRedisAddress(config.linkRedisUrl), close: () => server.close() };
+    // Replies are published to the broker as soon as they are produced; a short pause lets the last ones go.
+    const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 100)));
+    return { address: publicRedisAddress(config.linkRedisUrl), flushed: pause, close: () => server.close() };
   }
-  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker), {
+  const connections = new LinkConnections(invoker);
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker, connections), {
     transport: Transport.TCP,
     options: { host: config.linkHost, port: config.linkPort },
     logger,
   });
   await app.listen();
   const port = (app.unwrap<Server>().address() as AddressInfo).port;
-  const advertised = config.advertiseHost || (config.linkHost === '0.0.0.0' ? '127.0.0.1' : config.linkHost);
-  return { address: `tcp://${advertised.includes(':') ? `[${advertised}]` : advertised}:${port}`, close: () => app.close() };
+  const host = advertisedHost(config);
+  return {
+    address: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    flushed: (ms) => connections.flushed(ms),
+    close: () => app.close(),
+  };
 }

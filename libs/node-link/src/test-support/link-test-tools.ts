@@ -6,7 +6,11 @@ export function linkTestTools(onAbort: (reason: unknown) => void): ToolDefinitio
     defineTool({
       name: 'test.count', description: 'counts with progress', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
       handler: async (_args, ctx) => {
-        for (let i = 1; i <= 3; i++) ctx.progress(i, 3);
+        // Spaced out, so a test can tell streamed progress from progress batched with the result.
+        for (let i = 1; i <= 3; i++) {
+          ctx.progress(i, 3);
+          await new Promise((r) => setTimeout(r, 20));
+        }
         return { content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } };
       },
     }),

@@ -26,11 +26,19 @@ export function describeNodeLinkContract(name: string, setup: () => Promise<Node
       await fixture?.cleanup();
     });
 
-    it('delivers every progress event before the result, structured output included', async () => {
-      const progress: ProgressEvent[] = [];
-      const result = await fixture.client.invoke(linkRequest('test.count'), { onProgress: (e) => progress.push(e) });
+    it('delivers every progress event, as it happens, before the result, structured output included', async () => {
+      const progress: Array<ProgressEvent & { at: number }> = [];
+      const result = await fixture.client.invoke(linkRequest('test.count'), { onProgress: (e) => progress.push({ ...e, at: Date.now() }) });
+      const resolvedAt = Date.now();
       expect(progress.map((p) => p.progress)).toEqual([1, 2, 3]);
+      // Streamed, not batched with the result: the first event arrived well before it.
+      expect(resolvedAt - (progress[0]?.at ?? resolvedAt)).toBeGreaterThanOrEqual(40);
       expect(result).toEqual({ content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } });
+    });
+
+    it('runs concurrent calls over one link', async () => {
+      const results = await Promise.all([1, 2, 3, 4].map(() => fixture.client.invoke(linkRequest('test.count'))));
+      expect(results.map((r) => r['structuredContent'])).toEqual([{ n: 3 }, { n: 3 }, { n: 3 }, { n: 3 }]);
     });
 
     it('rebuilds the node\'s typed error', async () => {
@@ -41,10 +49,17 @@ export function describeNodeLinkContract(name: string, setup: () => Promise<Node
       const controller = new AbortController();
       const call = fixture.client.invoke(linkRequest('test.wait'), { signal: controller.signal });
       await new Promise((r) => setTimeout(r, 100));
-      controller.abort('stop');
+      controller.abort(new Error('user pressed stop'));
       await expect(call).rejects.toMatchObject({ code: ErrorCode.Cancelled });
       for (let i = 0; i < 100 && !fixture.abortReason(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(fixture.abortReason()).toMatchObject({ code: ErrorCode.Cancelled });
+      expect(fixture.abortReason()).toMatchObject({ code: ErrorCode.Cancelled, message: expect.stringContaining('user pressed stop') });
+    });
+
+    it('does not send a call whose signal is already aborted, nor one past its deadline', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      await expect(fixture.client.invoke(linkRequest('test.count'), { signal: controller.signal })).rejects.toMatchObject({ code: ErrorCode.Cancelled });
+      await expect(fixture.client.invoke(linkRequest('test.count', -1))).rejects.toMatchObject({ code: ErrorCode.DeadlineExceeded });
     });
 
     it('fails with DEADLINE_EXCEEDED when the node enforces the deadline', async () => {

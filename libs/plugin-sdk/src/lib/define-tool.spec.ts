@@ -1,6 +1,7 @@
-import { PimcpError } from '@pimcp/protocol';
+import { ErrorCode, PimcpError } from '@pimcp/protocol';
 import { defineTool } from './define-tool';
 import { toCapabilityDefinition } from './to-capability-definition';
+import type { ToolDefinition } from './tool-definition';
 
 const spec = {
   name: 'demo.hello',
@@ -11,14 +12,36 @@ const spec = {
   handler: async () => ({ content: [{ type: 'text', text: 'hi' }] }),
 };
 
-describe('defineTool', () => {
+describe(defineTool.name, () => {
   it('returns a tool whose capability definition has no handler', () => {
     const capability = toCapabilityDefinition(defineTool(spec));
     expect(capability).toEqual({ name: 'demo.hello', description: 'Say hello', inputSchema: spec.inputSchema, version: '1.0.0', costClass: 'light' });
   });
 
+  it('keeps the optional fields the manifest carries', () => {
+    const capability = toCapabilityDefinition(defineTool({
+      ...spec, outputSchema: { type: 'object' }, annotations: { readOnlyHint: true }, offloadable: false,
+    }));
+    expect(capability).toMatchObject({ outputSchema: { type: 'object' }, annotations: { readOnlyHint: true }, offloadable: false });
+  });
+
   it('refuses a definition the registry would refuse, naming the field', () => {
-    expect(() => defineTool({ ...spec, name: 'Bad Name' })).toThrow(PimcpError);
-    expect(() => defineTool({ ...spec, inputSchema: { type: 'string' } })).toThrow(/inputSchema/);
+    const refusal = (overrides: Record<string, unknown>) => {
+      try {
+        defineTool({ ...spec, ...overrides });
+        return undefined;
+      } catch (err) {
+        return err as PimcpError;
+      }
+    };
+    expect(refusal({ name: 'Bad Name' })).toBeInstanceOf(PimcpError);
+    expect(refusal({ name: 'Bad Name' })?.code).toBe(ErrorCode.InvalidManifest);
+    expect(refusal({ inputSchema: { type: 'string' } })?.message).toMatch(/inputSchema/);
+    expect(refusal({ version: 'one' })?.message).toMatch(/version must be semantic/);
+    expect(refusal({ costClass: 'free' })?.message).toMatch(/costClass/);
+  });
+
+  it('refuses a tool without a handler', () => {
+    expect(() => defineTool({ ...spec, handler: undefined } as unknown as ToolDefinition)).toThrow(/needs a handler function/);
   });
 });

@@ -13,10 +13,13 @@ export interface ToolLogger {
 export interface ToolContext {
   /** Aborted when the caller cancels, the deadline passes, or the node shuts down. Pass it on to I/O. */
   signal: AbortSignal;
+  /** Progress must increase from call to call (MCP); calls after the handler settled are dropped. */
   progress: ProgressReporter;
   logger: ToolLogger;
   requestId: string;
   caller: CallerIdentity;
+  /** Absolute deadline, epoch milliseconds; `signal` aborts when it passes. */
+  deadline: number;
   /** The caller's `_meta` entries meant for tools (for example `io.pimcp/context`). */
   meta: Readonly<Record<string, unknown>>;
 }
@@ -30,15 +33,23 @@ export interface ToolResult {
 }
 
 export interface ToolSpec<Args extends Record<string, unknown> = Record<string, unknown>> {
+  /** Lowercase dotted segments, e.g. `file.search`; unique per node. */
   name: string;
   description: string;
-  /** JSON Schema of the arguments; they are validated before the handler runs. */
+  /** JSON Schema (2020-12 unless `$schema` says draft-07) of the arguments; checked before the handler runs. */
   inputSchema: JsonSchemaObject;
+  /** When given, every successful result must carry `structuredContent` matching it. */
   outputSchema?: JsonSchemaObject;
   annotations?: ToolAnnotationsDto;
+  /** Semantic version; a schema change needs a new major (docs/adr/0003). */
   version: string;
   costClass: CostClass;
+  /** May the router send this call to a cloud node when the edge is saturated. */
   offloadable?: boolean;
+  /**
+   * Runs one call. Return a result (with `isError: true` for a failure the model should read) or throw a
+   * ToolError for the same; any other exception is a protocol error (INTERNAL) and is logged on the node.
+   */
   handler(args: Args, context: ToolContext): Promise<ToolResult>;
 }
 

@@ -1,16 +1,32 @@
-import { open, opendir } from 'node:fs/promises';
+import type { Dir } from 'node:fs';
+import { opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { minimatch } from 'minimatch';
-import { defineTool, textResult, ToolError, type ToolDefinition } from '@pimcp/plugin-sdk';
+import { defineTool, textResult, ToolError, type ToolContext, type ToolDefinition } from '@pimcp/plugin-sdk';
 import { looksBinary } from './binary-detect';
 import type { PathJail } from './path-jail';
+import { RegexWorker } from './regex-worker';
 
 export interface FileSearchLimits {
   maxResults: number;
   maxFilesScanned: number;
+  /** Deepest directory level below the search path that is entered. */
   maxDepth: number;
   /** Files larger than this are matched by name only. */
   maxContentBytes: number;
+  /** Most content read for `contains` in one search. */
+  maxTotalBytes: number;
+  /** Longest one file's regular expression match may run. */
+  regexBudgetMs?: number;
+}
+
+interface SearchArgs extends Record<string, unknown> {
+  pattern?: string;
+  contains?: string;
+  path?: string;
+  maxResults?: number;
+  ignoreCase?: boolean;
+  includeHidden?: boolean;
 }
 
 interface Match {
@@ -19,24 +35,34 @@ interface Match {
   text?: string;
 }
 
-const MAX_LINE_CHARS = 2000;
+/** What one search has found and read so far. */
+class SearchState {
+  readonly matches: Match[] = [];
+  scannedFiles = 0;
+  scannedBytes = 0;
+  skipped = 0;
+  truncated = false;
+}
 
 /**
  * Finds files under the root by glob and, optionally, lines by regular expression. Symlinks are never
- * followed, binary files are skipped for content, and every limit ends the walk with `truncated: true`.
+ * followed (neither out of the root nor within it), binary and oversized files are matched by name only,
+ * unreadable entries are skipped and counted, and every limit ends the walk with `truncated: true`.
  */
 export function fileSearchTool(jail: PathJail, limits: FileSearchLimits): ToolDefinition {
-  return defineTool<{ pattern?: string; contains?: string; path?: string; maxResults?: number; ignoreCase?: boolean }>({
+  return defineTool<SearchArgs>({
     name: 'file.search',
-    description: 'Search files under the node\'s file root by glob (e.g. "**/*.log") and optionally by a regular expression on their lines.',
+    description: 'Search files under the node\'s file root by glob (e.g. "*.log" anywhere, or "logs/**/*.txt") and optionally ' +
+      'by a JavaScript regular expression on their lines ("contains"). Hidden files and symlinks are skipped.',
     inputSchema: {
       type: 'object',
       properties: {
-        pattern: { type: 'string', minLength: 1, maxLength: 512, default: '**/*', description: 'Glob on paths relative to `path`.' },
-        contains: { type: 'string', minLength: 1, maxLength: 200, description: 'Regular expression a line must match.' },
+        pattern: { type: 'string', minLength: 1, maxLength: 512, default: '**/*', description: 'Glob on paths relative to `path`; one without "/" matches file names at any depth.' },
+        contains: { type: 'string', minLength: 1, maxLength: 200, description: 'Regular expression a line must match (lines are cut at 2000 characters).' },
         path: { type: 'string', minLength: 1, maxLength: 4096, default: '.', description: 'Directory to search, relative to the file root.' },
         maxResults: { type: 'integer', minimum: 1, maximum: limits.maxResults },
         ignoreCase: { type: 'boolean', default: false },
+        includeHidden: { type: 'boolean', default: false, description: 'Also search files and directories whose names start with ".".' },
       },
       additionalProperties: false,
     },
@@ -45,6 +71,7 @@ export function fileSearchTool(jail: PathJail, limits: FileSearchLimits): ToolDe
       properties: {
         matches: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, line: { type: 'integer' }, text: { type: 'string' } }, required: ['path'] } },
         scannedFiles: { type: 'integer' },
+        skipped: { type: 'integer', description: 'Entries that could not be read.' },
         truncated: { type: 'boolean' },
       },
       required: ['matches', 'scannedFiles', 'truncated'],
@@ -54,84 +81,134 @@ export function fileSearchTool(jail: PathJail, limits: FileSearchLimits): ToolDe
     costClass: 'light',
     handler: async (args, ctx) => {
       const base = await jail.resolve(args.path ?? '.');
-      const glob = args.pattern ?? '**/*';
-      const regex = compile(args.contains, args.ignoreCase ?? false);
-      const maxResults = Math.min(args.maxResults ?? limits.maxResults, limits.maxResults);
-      const matches: Match[] = [];
-      let scannedFiles = 0;
-      let truncated = false;
-
-      const visit = async (dir: string, depth: number): Promise<void> => {
-        if (depth > limits.maxDepth) {
-          truncated = true;
-          return;
-        }
-        for await (const entry of await opendir(dir)) {
-          if (ctx.signal.aborted) throw ctx.signal.reason;
-          if (matches.length >= maxResults || scannedFiles >= limits.maxFilesScanned) {
-            truncated = true;
-            return;
-          }
-          const full = join(dir, entry.name);
-          if (entry.isSymbolicLink()) continue; // never leave the tree through a link
-          if (entry.isDirectory()) {
-            await visit(full, depth + 1);
-            continue;
-          }
-          if (!entry.isFile()) continue;
-          scannedFiles++;
-          if (scannedFiles % 1000 === 0) ctx.progress(scannedFiles, undefined, `scanned ${scannedFiles} files`);
-          const shown = jail.display(full);
-          const relativeToBase = jail.display(full).slice(jail.display(base) === '.' ? 0 : jail.display(base).length + 1);
-          if (!minimatch(relativeToBase, glob, { dot: false, nocase: args.ignoreCase ?? false })) continue;
-          if (!regex) {
-            matches.push({ path: shown });
-            continue;
-          }
-          for (const hit of await grep(full, regex, limits.maxContentBytes)) {
-            if (matches.length >= maxResults) {
-              truncated = true;
-              break;
-            }
-            matches.push({ path: shown, ...hit });
-          }
-        }
-      };
-
-      await visit(base, 0);
-      // Directory order differs between file systems; callers get a stable order.
-      matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
-      const summary = matches.map((m) => (m.line ? `${m.path}:${m.line}: ${m.text}` : m.path)).join('\n');
-      return textResult(summary || 'no matches', { matches, scannedFiles, truncated });
+      const regex = args.contains === undefined ? undefined : checkedRegex(args.contains, args.ignoreCase ? 'i' : '');
+      const worker = regex && new RegexWorker(regex.source, regex.flags, limits.regexBudgetMs ?? 2000);
+      try {
+        const search = new Search(jail, base, limits, args, ctx, worker);
+        const state = await search.run();
+        // Directory order differs between file systems; callers get a stable order.
+        state.matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+        const summary = state.matches.map((m) => (m.line ? `${m.path}:${m.line}: ${m.text}` : m.path)).join('\n');
+        return textResult(summary || 'no matches', { matches: state.matches, scannedFiles: state.scannedFiles, skipped: state.skipped, truncated: state.truncated });
+      } finally {
+        await worker?.close();
+      }
     },
   });
 }
 
-function compile(source: string | undefined, ignoreCase: boolean): RegExp | undefined {
-  if (source === undefined) return undefined;
-  try {
-    return new RegExp(source, ignoreCase ? 'i' : '');
-  } catch (err) {
-    throw new ToolError(`"contains" is not a valid regular expression: ${(err as Error).message}`);
+class Search {
+  private readonly state = new SearchState();
+  private readonly maxResults: number;
+  private readonly glob: string;
+
+  constructor(
+    private readonly jail: PathJail,
+    private readonly base: string,
+    private readonly limits: FileSearchLimits,
+    private readonly args: SearchArgs,
+    private readonly ctx: ToolContext,
+    private readonly worker: RegexWorker | undefined,
+  ) {
+    this.maxResults = Math.min(args.maxResults ?? limits.maxResults, limits.maxResults);
+    this.glob = args.pattern ?? '**/*';
+  }
+
+  async run(): Promise<SearchState> {
+    let dir: Dir;
+    try {
+      dir = await opendir(this.base);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new ToolError(code === 'ENOTDIR' ? `"${this.args.path}" is a file; give a directory as path` : `"${this.args.path ?? '.'}" cannot be listed (${code})`);
+    }
+    await this.visit(dir, this.base, 0);
+    return this.state;
+  }
+
+  private full(): boolean {
+    return this.state.matches.length >= this.maxResults || this.state.scannedFiles >= this.limits.maxFilesScanned
+      || this.state.scannedBytes >= this.limits.maxTotalBytes;
+  }
+
+  private async visit(dir: Dir, path: string, depth: number): Promise<void> {
+    for await (const entry of dir) {
+      if (this.ctx.signal.aborted) throw this.ctx.signal.reason;
+      if (this.full()) {
+        this.state.truncated = true;
+        return;
+      }
+      if (entry.isSymbolicLink()) continue; // never leave the tree, nor loop, through a link
+      if (!this.args.includeHidden && entry.name.startsWith('.')) continue;
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) {
+        await this.enter(full, depth + 1);
+      } else if (entry.isFile()) {
+        await this.consider(full);
+      }
+    }
+  }
+
+  private async enter(path: string, depth: number): Promise<void> {
+    if (depth > this.limits.maxDepth) {
+      this.state.truncated = true;
+      return;
+    }
+    // Walk the real directory, re-checked: a directory swapped for a symlink since it was listed is skipped.
+    const real = await this.jail.realDirectory(path);
+    const dir = real && (await opendir(real).catch(() => undefined));
+    if (!dir) {
+      this.state.skipped++;
+      return;
+    }
+    await this.visit(dir, real, depth);
+  }
+
+  private async consider(file: string): Promise<void> {
+    const state = this.state;
+    state.scannedFiles++;
+    if (state.scannedFiles % 1000 === 0) this.ctx.progress(state.scannedFiles, undefined, `looked at ${state.scannedFiles} files`);
+    const relative = this.jail.display(file).slice(this.jail.display(this.base) === '.' ? 0 : this.jail.display(this.base).length + 1);
+    const options = { dot: this.args.includeHidden ?? false, nocase: this.args.ignoreCase ?? false, matchBase: !this.glob.includes('/') };
+    if (!minimatch(relative, this.glob, options)) return;
+    const shown = this.jail.display(file);
+    if (!this.worker) {
+      state.matches.push({ path: shown });
+      return;
+    }
+    const text = await this.readText(file, shown);
+    if (text === undefined) return;
+    const hits = await this.worker.match(text, this.maxResults - state.matches.length, this.ctx.signal, shown);
+    for (const hit of hits) state.matches.push({ path: shown, ...hit });
+    if (state.matches.length >= this.maxResults) state.truncated = true;
+  }
+
+  /** The file's text, or undefined for binary, oversized or unreadable files. */
+  private async readText(file: string, shown: string): Promise<string | undefined> {
+    let handle;
+    try {
+      handle = await this.jail.openFile(file, shown);
+    } catch {
+      this.state.skipped++;
+      return undefined;
+    }
+    try {
+      const { size } = await handle.stat();
+      if (size > this.limits.maxContentBytes) return undefined;
+      const data = Buffer.alloc(size);
+      const { bytesRead } = await handle.read(data, 0, size, 0);
+      this.state.scannedBytes += bytesRead;
+      return looksBinary(data) ? undefined : data.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
   }
 }
 
-async function grep(file: string, regex: RegExp, maxBytes: number): Promise<Array<{ line: number; text: string }>> {
-  const handle = await open(file, 'r');
+function checkedRegex(source: string, flags: string): RegExp {
   try {
-    const { size } = await handle.stat();
-    if (size > maxBytes) return [];
-    const data = Buffer.alloc(size);
-    await handle.read(data, 0, size, 0);
-    if (looksBinary(data)) return [];
-    const hits: Array<{ line: number; text: string }> = [];
-    data.toString('utf8').split('\n').forEach((text, i) => {
-      // Long lines are cut before matching: bounds the work a hostile pattern can cause.
-      const line = text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text;
-      if (regex.test(line)) hits.push({ line: i + 1, text: line.trimEnd() });
-    });
-    return hits;
-  } finally {
-    await handle.close();
+    return new RegExp(source, flags);
+  } catch (err) {
+    throw new ToolError(`"contains" is not a valid regular expression: ${(err as Error).message}`);
   }
 }

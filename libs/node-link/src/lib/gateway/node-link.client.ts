@@ -1,10 +1,15 @@
-import { ClientRedis, ClientTCP } from '@nestjs/microservices';
+import type { Socket } from 'node:net';
+import { ClientRedis } from '@nestjs/microservices';
 import { ErrorCode, type InvokeEvent, type InvokeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError, type ProgressEvent } from '@pimcp/protocol';
-import { redisLinkOptions } from '../redis-link-options';
 import type { Subscription } from 'rxjs';
+import { redisLinkOptions } from '../redis-link-options';
+import { parseLinkAddress } from './link-address';
+import { NodeLinkTcpClient } from './node-link-tcp.client';
 
 export interface NodeInvokeOptions {
+  /** Aborting rejects the call with CANCELLED at once and tells the node to abort its handler. */
   signal?: AbortSignal;
+  /** Called for each progress event, always before the call resolves. */
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -17,23 +22,40 @@ export interface NodeLinkTarget {
 export interface NodeLinkClientOptions {
   /** The broker URL, with the gateway's own credentials, for nodes whose link address is redis://. */
   redisUrl?: string;
+  /** How long a new TCP connection may take before the call fails with NODE_UNAVAILABLE. */
+  connectTimeoutMs?: number;
+  /**
+   * How long past the deadline to wait before giving up locally. The node enforces the deadline itself
+   * and says so; this local timer covers a node that stopped answering altogether.
+   */
+  deadlineSlackMs?: number;
+  /** Largest message accepted from a TCP node, in characters; a bigger one drops the connection. */
+  maxMessageChars?: number;
 }
 
-/** The gateway's link to one node, over @nestjs/microservices TCP or through a Redis broker (ADR 0005). */
+/** What Nest's TCP server answers for a pattern it has no handler for. */
+const NO_HANDLER = 'There is no matching message handler defined in the remote service.';
+// setTimeout fires at once for anything longer (about 24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The gateway's link to one node, over @nestjs/microservices TCP or through a Redis broker (ADR 0005).
+ * One connection, opened on first use and again after it drops, carries any number of concurrent calls.
+ */
 export class NodeLinkClient {
-  private readonly client: ClientTCP | ClientRedis;
+  private readonly client: NodeLinkTcpClient | ClientRedis;
   private readonly invokePattern: string;
   private readonly cancelPattern: string;
+  private readonly connectTimeoutMs: number;
+  private readonly deadlineSlackMs: number;
   readonly linkAddress: string;
 
   constructor(target: NodeLinkTarget, options: NodeLinkClientOptions = {}) {
     this.linkAddress = target.linkAddress;
-    const url = new URL(target.linkAddress);
-    if (url.protocol === 'tcp:') {
-      this.client = new ClientTCP({ host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) });
-      this.invokePattern = NodeLinkPatterns.invoke;
-      this.cancelPattern = NodeLinkPatterns.cancel;
-    } else if (url.protocol === 'redis:' || url.protocol === 'rediss:') {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
+    this.deadlineSlackMs = options.deadlineSlackMs ?? 1000;
+    const scheme = /^([a-z]+):/.exec(target.linkAddress)?.[1];
+    if (scheme === 'redis' || scheme === 'rediss') {
       if (!options.redisUrl) {
         throw new PimcpError(ErrorCode.NodeUnavailable, `node ${target.nodeId} is reached through a Redis broker (${target.linkAddress}) but this gateway has none; set PIMCP_NODE_LINK_REDIS_URL`);
       }
@@ -41,64 +63,116 @@ export class NodeLinkClient {
       this.invokePattern = nodeLinkChannel(NodeLinkPatterns.invoke, target.nodeId);
       this.cancelPattern = nodeLinkChannel(NodeLinkPatterns.cancel, target.nodeId);
     } else {
-      throw new PimcpError(ErrorCode.NodeUnavailable, `link address ${target.linkAddress} uses ${url.protocol}; nodes are reached over tcp:// or redis://`);
+      const { host, port } = parseLinkAddress(target.linkAddress);
+      this.client = new NodeLinkTcpClient(target.linkAddress, { host, port, maxBufferSize: options.maxMessageChars ?? 64 * 1024 * 1024 });
+      this.invokePattern = NodeLinkPatterns.invoke;
+      this.cancelPattern = NodeLinkPatterns.cancel;
     }
   }
 
-  /** Resolves with the node's CallToolResult; progress arrives through onProgress first. */
+  /**
+   * Runs one invocation and resolves with the node's CallToolResult; progress arrives through onProgress
+   * first. Rejects with PimcpError: the node's own (TOOL_UNKNOWN, INVALID_ARGUMENTS, DEADLINE_EXCEEDED,
+   * ...), NODE_UNAVAILABLE when the node cannot be reached or the connection drops mid-call,
+   * DEADLINE_EXCEEDED when no answer arrives in time, CANCELLED when `signal` aborts.
+   */
   invoke(request: InvokeRequest, options: NodeInvokeOptions = {}): Promise<Record<string, unknown>> {
+    const { signal, onProgress } = options;
     return new Promise((resolve, reject) => {
       let settled = false;
+      let sent = false;
       const link: { subscription?: Subscription } = {};
-      const finish = (fn: () => void) => {
+      const timers: NodeJS.Timeout[] = [];
+      const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        timers.forEach(clearTimeout);
+        signal?.removeEventListener('abort', onAbort);
         link.subscription?.unsubscribe();
-        fn();
+        outcome();
       };
-      const onAbort = () => {
-        this.cancel(request.requestId, String(options.signal?.reason ?? 'cancelled'));
-        finish(() => reject(new PimcpError(ErrorCode.Cancelled, 'the caller cancelled the call')));
+      /** Stops waiting; the node, if it got the call, is told to stop too. */
+      const abandon = (error: PimcpError, reason: string) => {
+        if (sent && !settled) this.cancel(request.requestId, reason);
+        finish(() => reject(error));
       };
-      // The node enforces the deadline too; this one covers a node that stopped answering altogether.
-      const timer = setTimeout(() => {
-        this.cancel(request.requestId, 'deadline passed');
-        finish(() => reject(new PimcpError(ErrorCode.DeadlineExceeded, `no answer from node at ${this.linkAddress} before the deadline`)));
-      }, Math.max(0, request.deadline - Date.now()) + 1000);
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      link.subscription = this.client.send<InvokeEvent>(this.invokePattern, request).subscribe({
-        next: (event) => {
-          if (event.type === 'progress') options.onProgress?.(event);
-          else if (event.type === 'result') finish(() => resolve(event.result));
-        },
-        error: (err: unknown) => finish(() => reject(this.toPimcpError(err))),
-        complete: () => finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `node at ${this.linkAddress} ended the call without a result`))),
-      });
+      const onAbort = () => abandon(
+        new PimcpError(ErrorCode.Cancelled, `the caller cancelled ${request.tool}`),
+        signal?.reason instanceof Error ? signal.reason.message : String(signal?.reason ?? 'cancelled by the caller'),
+      );
+
+      if (signal?.aborted) return onAbort();
+      const remaining = request.deadline - Date.now();
+      if (remaining <= 0) {
+        return reject(new PimcpError(ErrorCode.DeadlineExceeded, `the deadline of ${request.tool} passed before it was sent to the node at ${this.linkAddress}`));
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      timers.push(setTimeout(() => abandon(
+        new PimcpError(ErrorCode.DeadlineExceeded, `no answer from the node at ${this.linkAddress} to ${request.tool} before its deadline`),
+        'deadline passed',
+      ), Math.min(remaining + this.deadlineSlackMs, MAX_TIMER_MS)));
+
+      const send = () => {
+        if (settled) return;
+        sent = true;
+        link.subscription = this.client.send<InvokeEvent>(this.invokePattern, request).subscribe({
+          next: (event) => {
+            if (event?.type === 'progress') onProgress?.(event);
+            else if (event?.type === 'result' && isObject(event.result)) finish(() => resolve(event.result));
+            else finish(() => reject(new PimcpError(ErrorCode.Internal, `the node at ${this.linkAddress} sent an event this gateway does not understand`)));
+          },
+          error: (err: unknown) => finish(() => reject(this.toPimcpError(err))),
+          complete: () => finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} ended ${request.tool} without a result`))),
+        });
+      };
+      if (!(this.client instanceof NodeLinkTcpClient)) return send();
+      // A TCP node that does not accept the connection fails fast rather than at the deadline.
+      timers.push(setTimeout(() => {
+        if (sent) return;
+        this.dropConnection();
+        finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} did not accept a connection within ${this.connectTimeoutMs} ms`)));
+      }, this.connectTimeoutMs));
+      this.client.connect().then(send, (err: unknown) => finish(() => reject(this.toPimcpError(err))));
     });
   }
 
+  /** Asks the node to abort a call; best effort (over TCP the node also aborts every call of a dropped connection). */
   cancel(requestId: string, reason?: string): void {
     this.client.emit(this.cancelPattern, { requestId, ...(reason ? { reason } : {}) }).subscribe({ error: () => undefined });
   }
 
-  /** Never throws: closing a link whose broker is already gone is not an error. */
+  /** Never throws: closing a link whose broker is already gone is not an error. Calls in flight fail with NODE_UNAVAILABLE. */
   close(): void {
     Promise.resolve()
       .then(() => this.client.close())
       .catch(() => undefined);
   }
 
-  private toPimcpError(err: unknown): PimcpError {
-    const e = err as { code?: string; message?: string };
-    if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
-      return new PimcpError(ErrorCode.NodeUnavailable, `node at ${this.linkAddress} is unreachable (${e.code})`);
+  private dropConnection(): void {
+    try {
+      this.client.unwrap<Socket>().destroy();
+    } catch {
+      // never connected: nothing to destroy
     }
-    if (e?.message === 'Connection closed' || (err instanceof Error && /closed|ECONNRESET|EPIPE/.test(err.message))) {
-      return new PimcpError(ErrorCode.NodeUnavailable, `connection to node at ${this.linkAddress} was lost during the call`);
+    this.close();
+  }
+
+  private toPimcpError(err: unknown): PimcpError {
+    if (err instanceof PimcpError) return err;
+    const e = err as { code?: unknown; message?: unknown } | undefined;
+    if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+      return new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} is unreachable (${e.code})`);
+    }
+    if (err instanceof Error && /closed|ECONNRESET|EPIPE/.test(err.message)) {
+      return new PimcpError(ErrorCode.NodeUnavailable, `the connection to the node at ${this.linkAddress} was lost during the call`);
+    }
+    if (err === NO_HANDLER) {
+      return new PimcpError(ErrorCode.NodeUnavailable, `the service at ${this.linkAddress} does not serve ${NodeLinkPatterns.invoke}; is it a PiMCP node?`);
     }
     return PimcpError.fromBody(err);
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

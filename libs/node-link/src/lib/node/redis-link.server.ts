@@ -1,7 +1,8 @@
 import { ServerRedis } from '@nestjs/microservices';
-import { type CancelRequest, type InvokeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError } from '@pimcp/protocol';
-import { catchError, type Observable, throwError } from 'rxjs';
+import { type CancelRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError } from '@pimcp/protocol';
+import { catchError, defer, type Observable, throwError } from 'rxjs';
 import { redisLinkOptions } from '../redis-link-options';
+import { parseInvokeRequest } from './parse-invoke-request';
 import type { ToolInvoker } from './tool-invoker';
 
 /**
@@ -13,8 +14,8 @@ export class RedisLinkServer {
 
   constructor(invoker: ToolInvoker, options: { url: string; nodeId: string }) {
     this.server = new ServerRedis(redisLinkOptions(options.url));
-    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.invoke, options.nodeId), async (request: InvokeRequest): Promise<Observable<unknown>> =>
-      invoker.invoke(request).pipe(catchError((err: unknown) => throwError(() => (err instanceof PimcpError ? err.toBody() : err)))));
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.invoke, options.nodeId), async (request: unknown): Promise<Observable<unknown>> =>
+      defer(() => invoker.invoke(parseInvokeRequest(request))).pipe(catchError((err: unknown) => throwError(() => (err instanceof PimcpError ? err.toBody() : err)))));
     this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.cancel, options.nodeId), async (request: CancelRequest) => {
       if (request && typeof request.requestId === 'string') invoker.cancel(request.requestId, request.reason);
     }, true);

@@ -3,24 +3,46 @@ import { defineTool, ToolError } from '@pimcp/plugin-sdk';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ToolInvoker } from './tool-invoker';
 
-const echo = defineTool<{ text: string }>({
+const quietLogger = () => ({ log: jest.fn(), warn: jest.fn(), error: jest.fn() });
+
+const echo = defineTool<{ text: string; times?: number }>({
   name: 'text.echo', description: 'echo', version: '1.0.0', costClass: 'light',
-  inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
-  handler: async ({ text }, ctx) => {
+  inputSchema: { type: 'object', properties: { text: { type: 'string' }, times: { type: 'integer', default: 1 } }, required: ['text'] },
+  handler: async ({ text, times }, ctx) => {
     ctx.progress(1, 2, 'half');
-    return { content: [{ type: 'text', text }] };
+    ctx.progress(1, 2, 'not increasing: dropped');
+    ctx.progress(Number.NaN);
+    return { content: [{ type: 'text', text: text.repeat(times ?? 0) }] };
   },
 });
 
+/** Resolves only when aborted; records the reason so tests can see the handler was told. */
+const abortReasons: unknown[] = [];
 const waitForAbort = defineTool({
   name: 'test.wait', description: 'waits until aborted', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
-  handler: (_args, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+  handler: (_args, ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => {
+    abortReasons.push(ctx.signal.reason);
+    reject(ctx.signal.reason);
+  })),
+});
+
+const sleeper = defineTool<{ ms: number }>({
+  name: 'test.sleep', description: 'sleeps, ignoring aborts', version: '1.0.0', costClass: 'light',
+  inputSchema: { type: 'object', properties: { ms: { type: 'integer' } }, required: ['ms'] },
+  handler: ({ ms }) => new Promise((resolve) => setTimeout(() => resolve({ content: [{ type: 'text', text: 'slept' }] }), ms)),
 });
 
 const refuses = defineTool({
   name: 'test.refuse', description: 'refuses', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
   handler: async () => {
     throw new ToolError('not allowed here');
+  },
+});
+
+const crashes = defineTool({
+  name: 'test.crash', description: 'throws a plain error', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
+  handler: async () => {
+    throw new Error('disk on fire');
   },
 });
 
@@ -38,55 +60,146 @@ async function failure(invoker: ToolInvoker, req: InvokeRequest): Promise<PimcpE
   return err as PimcpError;
 }
 
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+function newInvoker(options: ConstructorParameters<typeof ToolInvoker>[1] = {}) {
+  return new ToolInvoker([echo, waitForAbort, sleeper, refuses, crashes], { nodeId: 'pi-1', toolLogger: quietLogger, ...options });
+}
+
 describe(ToolInvoker.name, () => {
-  const invoker = new ToolInvoker([echo, waitForAbort, refuses]);
+  beforeAll(() => {
+    // The invoker logs unexpected handler errors and drain warnings; the tests look at results instead.
+    jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  });
+
+  afterAll(() => jest.restoreAllMocks());
+
+  it('refuses two tools with one name', () => {
+    expect(() => new ToolInvoker([echo, echo])).toThrow(/two tools are named "text.echo"/);
+  });
 
   describe('invoke', () => {
-    it('streams progress, then one result', async () => {
+    const invoker = newInvoker();
+
+    it('streams increasing progress, then one result, with schema defaults applied', async () => {
       expect(await events(invoker, request('text.echo', { text: 'hi' }))).toEqual([
         { type: 'progress', progress: 1, total: 2, message: 'half' },
         { type: 'result', result: { content: [{ type: 'text', text: 'hi' }] } },
       ]);
     });
 
-    it('refuses an unknown tool and invalid arguments before running anything', async () => {
-      expect((await failure(invoker, request('no.such'))).code).toBe(ErrorCode.ToolUnknown);
+    it('refuses an unknown tool before running anything', async () => {
+      const err = await failure(invoker, request('no.such'));
+      expect(err.code).toBe(ErrorCode.ToolUnknown);
+      expect(err.message).toBe('node pi-1 has no tool "no.such"');
+    });
+
+    it('refuses invalid arguments, naming the field', async () => {
       const invalid = await failure(invoker, request('text.echo', { text: 3 }));
       expect(invalid.code).toBe(ErrorCode.InvalidArguments);
-      expect(invalid.message).toContain('/text');
+      expect(invalid.problems).toEqual([{ path: 'arguments.text', message: 'must be string' }]);
     });
 
     it('turns a ToolError into an isError result', async () => {
-      expect(await events(invoker, request('test.refuse'))).toEqual([{ type: 'result', result: { isError: true, content: [{ type: 'text', text: 'not allowed here' }] } }]);
+      expect(await events(invoker, request('test.refuse'))).toEqual([
+        { type: 'result', result: { isError: true, content: [{ type: 'text', text: 'not allowed here' }] } },
+      ]);
+    });
+
+    it('reports any other exception as INTERNAL with its message', async () => {
+      const err = await failure(invoker, request('test.crash'));
+      expect(err.code).toBe(ErrorCode.Internal);
+      expect(err.message).toBe('test.crash failed: disk on fire');
     });
 
     it('aborts the handler when the deadline passes', async () => {
-      const err = await failure(invoker, request('test.wait', {}, { deadline: Date.now() + 50 }));
+      const started = Date.now();
+      const err = await failure(invoker, request('test.wait', {}, { deadline: Date.now() + 80 }));
       expect(err.code).toBe(ErrorCode.DeadlineExceeded);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+      expect(abortReasons.at(-1)).toBe(err);
     });
-  });
 
-  describe('cancel', () => {
-    it('aborts the handler of a call in flight', async () => {
+    it('refuses a call whose deadline has already passed', async () => {
+      expect((await failure(invoker, request('text.echo', { text: 'x' }, { deadline: Date.now() - 1 }))).code).toBe(ErrorCode.DeadlineExceeded);
+    });
+
+    it('refuses a request id that is already running', async () => {
       const req = request('test.wait');
-      const pending = failure(invoker, req);
-      await new Promise((r) => setTimeout(r, 20));
-      expect(invoker.inFlightCount).toBe(1);
-      invoker.cancel(req.requestId, 'user stop');
-      expect((await pending).code).toBe(ErrorCode.Cancelled);
+      const first = failure(invoker, req);
+      await tick();
+      expect((await failure(invoker, req)).code).toBe(ErrorCode.InvalidRequest);
+      invoker.cancel(req.requestId);
+      await first;
+    });
+
+    it('aborts the handler when the subscriber goes away', async () => {
+      const req = request('test.wait');
+      const subscription = invoker.invoke(req).subscribe({ error: () => undefined });
+      await tick();
+      subscription.unsubscribe();
+      expect(abortReasons.at(-1)).toMatchObject({ code: ErrorCode.Cancelled });
+      await tick();
       expect(invoker.inFlightCount).toBe(0);
     });
   });
 
+  describe('cancel', () => {
+    it('aborts the handler of a call in flight and ends its stream with CANCELLED', async () => {
+      const invoker = newInvoker();
+      const req = request('test.wait');
+      const pending = failure(invoker, req);
+      await tick();
+      expect(invoker.inFlightCount).toBe(1);
+      expect(invoker.cancel(req.requestId, 'user stop')).toBe(true);
+      const err = await pending;
+      expect(err.code).toBe(ErrorCode.Cancelled);
+      expect(err.message).toContain('user stop');
+      await tick(1);
+      expect(invoker.inFlightCount).toBe(0);
+    });
+
+    it('ignores ids that are not running', () => {
+      expect(newInvoker().cancel('nope')).toBe(false);
+    });
+  });
+
+  describe('maxConcurrent', () => {
+    it('refuses the call over the limit with a retryable NODE_UNAVAILABLE', async () => {
+      const invoker = newInvoker({ maxConcurrent: 1 });
+      const first = request('test.wait');
+      const running = failure(invoker, first);
+      await tick();
+      const busy = await failure(invoker, request('text.echo', { text: 'x' }));
+      expect(busy).toMatchObject({ code: ErrorCode.NodeUnavailable, retryable: true });
+      invoker.cancel(first.requestId);
+      await running;
+    });
+  });
+
   describe('drain', () => {
-    it('refuses new calls, waits for running ones, and aborts what outlives the grace period', async () => {
-      const draining = new ToolInvoker([echo, waitForAbort]);
-      const stuck = failure(draining, request('test.wait'));
-      await new Promise((r) => setTimeout(r, 20));
-      const drained = draining.drain(100);
-      expect((await failure(draining, request('text.echo', { text: 'late' }))).code).toBe(ErrorCode.NodeUnavailable);
-      await drained;
+    it('refuses new calls and lets running ones finish within the grace period', async () => {
+      const invoker = newInvoker();
+      const slow = events(invoker, request('test.sleep', { ms: 100 }));
+      await tick();
+      const drained = invoker.drain(2000);
+      expect((await failure(invoker, request('text.echo', { text: 'late' }))).code).toBe(ErrorCode.NodeUnavailable);
+      expect(await drained).toEqual({ finished: 1, aborted: 0 });
+      expect((await slow).at(-1)).toEqual({ type: 'result', result: { content: [{ type: 'text', text: 'slept' }] } });
+    });
+
+    it('aborts what outlives the grace period, and does not wait forever for handlers that ignore it', async () => {
+      const invoker = newInvoker({ abortWaitMs: 50 });
+      const stuck = failure(invoker, request('test.wait'));
+      const deaf = failure(invoker, request('test.sleep', { ms: 300 }));
+      await tick();
+      const started = Date.now();
+      expect(await invoker.drain(100)).toEqual({ finished: 0, aborted: 2 });
+      expect(Date.now() - started).toBeLessThan(500);
       expect((await stuck).code).toBe(ErrorCode.NodeUnavailable);
+      expect((await deaf).message).toContain('shutting down');
     });
   });
 });

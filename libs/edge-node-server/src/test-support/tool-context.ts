@@ -1,0 +1,15 @@
+import type { ToolContext } from '@pimcp/plugin-sdk';
+
+/** A handler context for calling a tool directly in a unit test. */
+export function toolContext(overrides: Partial<ToolContext> = {}): ToolContext {
+  return {
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    requestId: 'r-test',
+    caller: { subject: 'test' },
+    meta: {},
+    deadline: Date.now() + 10_000,
+    logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    ...overrides,
+  };
+}
