@@ -12,3 +12,4 @@ export * from './lib/manifest/schema-digest';
 export * from './lib/registry/registry-records';
 export * from './lib/registry/registry-patterns';
 export * from './lib/node-link/node-link-patterns';
+export * from './lib/net/url-host';

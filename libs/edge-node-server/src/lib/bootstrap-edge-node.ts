@@ -5,7 +5,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
 import { ConfigError } from '@pimcp/config';
 import { type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
-import type { NodeManifest } from '@pimcp/protocol';
+import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { EdgeNodeServerModule } from './edge-node-server.module';
@@ -104,9 +104,8 @@ async function startLink(config: EdgeNodeConfig, invoker: ToolInvoker, logger: L
   });
   await app.listen();
   const port = (app.unwrap<Server>().address() as AddressInfo).port;
-  const host = advertisedHost(config);
   return {
-    address: `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    address: `tcp://${urlHost(advertisedHost(config))}:${port}`,
     flushed: (ms) => connections.flushed(ms),
     close: () => app.close(),
   };

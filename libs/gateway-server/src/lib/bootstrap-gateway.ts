@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
+import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
@@ -69,11 +70,12 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   });
   await app.listen(config.port, config.host);
   const server = app.getHttpServer();
-  mcpUrl = canonicalUrlOf(config, (server.address() as AddressInfo).port);
+  const boundPort = (server.address() as AddressInfo).port;
+  mcpUrl = canonicalUrlOf(config, boundPort);
   return {
     app,
     mcpUrl,
-    listenUrl: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${(server.address() as AddressInfo).port}${config.path}`,
+    listenUrl: `http://${urlHost(config.host)}:${boundPort}${config.path}`,
     endpoint,
     close: async () => {
       await endpoint.close();

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { urlHost } from '@pimcp/protocol';
 import { invalidRequest } from './errors/invalid-request';
 import { PimcpHttpExceptionFilter } from './errors/pimcp-http-exception.filter';
 import { RegistryServerModule, type RegistryServerOptions } from './registry-server.module';
@@ -37,12 +38,8 @@ export async function bootstrapRegistry(
   const linkAddress = (microservice.unwrap<{ address(): AddressInfo }>()).address();
   return {
     app,
-    httpUrl: `http://${formatHost(config.httpHost)}:${httpAddress.port}`,
+    httpUrl: `http://${urlHost(config.httpHost)}:${httpAddress.port}`,
     link: { host: config.linkHost, port: linkAddress.port },
     close: () => app.close(),
   };
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

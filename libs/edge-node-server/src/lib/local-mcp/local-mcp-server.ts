@@ -5,7 +5,7 @@ import { createMcpHandler, type McpHttpHandler, ProtocolError, ProtocolErrorCode
 import { localhostHostValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import type { ToolInvoker } from '@pimcp/node-link';
 import { toCapabilityDefinition } from '@pimcp/plugin-sdk';
-import { ErrorCode, type InvokeEvent, PimcpError } from '@pimcp/protocol';
+import { ErrorCode, type InvokeEvent, PimcpError, urlHost } from '@pimcp/protocol';
 import { lastValueFrom, tap } from 'rxjs';
 
 export interface LocalMcpOptions {
@@ -38,7 +38,7 @@ export class LocalMcpServer {
       http.listen(options.port, options.host, () => resolve());
     });
     const port = (http.address() as AddressInfo).port;
-    return new LocalMcpServer(http, handler, `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}/mcp`);
+    return new LocalMcpServer(http, handler, `http://${urlHost(options.host)}:${port}/mcp`);
   }
 
   async close(): Promise<void> {

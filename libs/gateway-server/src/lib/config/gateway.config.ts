@@ -1,3 +1,4 @@
+import { urlHost } from '@pimcp/protocol';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 
 const ENDPOINT = /^https?:\/\/[\w.-]+:\d+$/;
@@ -30,6 +31,7 @@ export const gatewayConfig = new ConfigLoader(gatewayConfigDefinition);
 /** The URL clients are told to use and tokens must name as audience. */
 export function canonicalUrlOf(config: GatewayConfig, boundPort: number): string {
   if (config.publicUrl) return config.publicUrl;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  // A wildcard bind is not an address clients can use; they reach it on loopback.
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : urlHost(config.host);
   return `http://${host}:${boundPort}${config.path}`;
 }
