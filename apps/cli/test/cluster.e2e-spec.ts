@@ -84,6 +84,33 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     expect(audio.content).toEqual([{ type: 'audio', data: expect.any(String), mimeType: 'audio/wav' }]);
   });
 
+  it.each(['legacy', 'modern'] as const)('lists the nodes\' resources and prompts once and reads and gets them through a node (%s era)', async (era) => {
+    const client = await connect(era);
+    const uris = (await client.listResources()).resources.map((r) => r.uri);
+    // Both nodes serve the fixtures; each URI is listed once.
+    expect(uris).toEqual(['test://static-binary', 'test://static-text', 'test://watched-resource']);
+    expect((await client.readResource({ uri: 'test://template/42/data' })).contents[0]).toMatchObject({ uri: 'test://template/42/data', text: expect.stringContaining('42') });
+    expect((await client.listPrompts()).prompts.map((p) => p.name)).toContain('test_prompt_with_arguments');
+    const prompt = await client.getPrompt({ name: 'test_prompt_with_arguments', arguments: { arg1: 'a', arg2: 'b' } });
+    expect(prompt.messages).toEqual([{ role: 'user', content: { type: 'text', text: "Prompt with arguments: arg1='a', arg2='b'" } }]);
+    const missing = await client.getPrompt({ name: 'test_prompt_with_arguments', arguments: { arg1: 'a' } }).then(() => undefined, (e: unknown) => e);
+    expect(missing).toBeInstanceOf(ProtocolError);
+    expect((missing as ProtocolError).code).toBe(-32602);
+    expect((missing as Error).message).toContain('arg2');
+  });
+
+  it('relays a tool\'s log messages from the node at the level the client set', async () => {
+    const client = await connect('legacy');
+    const logs: unknown[] = [];
+    client.setNotificationHandler('notifications/message', (n) => {
+      logs.push(n.params.data);
+    });
+    await client.setLoggingLevel('info');
+    await client.callTool({ name: 'test_tool_with_logging', arguments: {} });
+    await pollUntil(() => logs.length >= 3, { timeoutMs: 2_000, description: 'three log messages' });
+    expect(logs).toEqual(['Tool execution started', 'Tool processing data', 'Tool execution completed']);
+  });
+
   it('relays progress from the node to the client', async () => {
     const client = await connect('legacy');
     const progress: number[] = [];
@@ -140,6 +167,25 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
       timeoutMs: (LEASE_TTL_SECONDS + 3) * 1000, intervalMs: 100, description: 'edge-doomed tools to disappear',
     });
     await pollUntil(() => changed.mock.calls.length > 0, { timeoutMs: 5_000, description: 'tools/list_changed after the node died' });
+  });
+
+  it('fails a call in flight on a killed node behind the Redis broker once its lease expires, not at its deadline', async () => {
+    const watcher = await connect('legacy');
+    const node = startNode('edge-natted-doomed', { PIMCP_NODE_LINK_TRANSPORT: 'redis', PIMCP_NODE_LINK_REDIS_URL: redis.url });
+    await pollUntil(async () => (await toolNames(watcher)).includes('edge-natted-doomed.system.info'), { timeoutMs: 15_000, description: 'edge-natted-doomed to join' });
+    const client = await connect('legacy');
+    let firstProgress!: () => void;
+    const started = new Promise<void>((resolve) => (firstProgress = resolve));
+    const call = client.callTool({ name: 'edge-natted-doomed.test_tool_with_progress', arguments: { delayMs: 30_000 } }, { onprogress: () => firstProgress(), timeout: 60_000 })
+      .then(() => undefined, (err: unknown) => err);
+    await started;
+    const killedAt = Date.now();
+    node.kill('SIGKILL');
+    const err = await call;
+    // The broker cannot see the node die; the catalog does, when the lease expires.
+    expect(Date.now() - killedAt).toBeLessThan((LEASE_TTL_SECONDS + 5) * 1000);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as Error).message).toMatch(/edge-natted-doomed left the registry/);
   });
 
   it('lets a node stopped with SIGTERM leave at once and finish its call in flight', async () => {

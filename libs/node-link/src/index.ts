@@ -5,3 +5,6 @@ export * from './lib/gateway/node-link.client';
 export * from './lib/gateway/node-link-client.pool';
 export * from './lib/node/redis-link.server';
 export * from './lib/redis-link-options';
+export * from './lib/node/offering-host';
+export * from './lib/node/parse-node-request';
+export * from './lib/node/node-link.handlers';

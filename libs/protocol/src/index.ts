@@ -5,6 +5,7 @@ export * from './lib/manifest/cost-class';
 export * from './lib/manifest/manifest-limits';
 export * from './lib/manifest/tool-annotations.dto';
 export * from './lib/manifest/capability-definition.dto';
+export * from './lib/manifest/offering-definitions.dto';
 export * from './lib/manifest/node-manifest.dto';
 export * from './lib/manifest/validate-node-manifest';
 export * from './lib/manifest/json-schema-check';

@@ -2,15 +2,18 @@
  * The federated tool catalog held in memory from the registry store's snapshot and watch (docs/adr/0006).
  * Reads never touch the store; a failed watch is replaced by a new snapshot and watch, swapped in atomically.
  */
-import type { RegistryEvent, RegistrySnapshot } from '@pimcp/protocol';
+import type {
+  PromptDefinition, RegistryEvent, RegistrySnapshot, ResourceDefinition, ResourceTemplateDefinition,
+} from '@pimcp/protocol';
 import type { RegistryStore, RegistryWatch } from '@pimcp/registry-store';
 import type {
   CatalogCacheOptions, CatalogCachePhase, CatalogCacheStatus, CatalogChange, CatalogChangeListener, CatalogLogger,
-  CatalogNode, CatalogTool, NameCollision, ResolvedTool, ResolveOptions, ToolListOptions,
+  CatalogNode, CatalogOffering, CatalogTool, NameCollision, ResolvedTool, ResolveOptions, ToolListOptions,
 } from './catalog.types';
 import { CatalogErrorCode, CatalogException } from './errors/catalog.exception';
 import { CatalogState } from './state/catalog.state';
 import { buildNodeViews } from './state/node-view.factory';
+import { OfferingIndex, type OfferingIndexDiff } from './state/offering.index';
 import { resolvedVersion } from './state/tool-entry.factory';
 import { ToolIndex, type ToolIndexDiff } from './state/tool.index';
 import { ResyncBackoff } from './sync/resync-backoff';
@@ -23,9 +26,12 @@ const CONSOLE_LOGGER: CatalogLogger = {
   error: (message) => console.error(`[CatalogCache] ${message}`),
 };
 
+const NO_OFFERING_CHANGE: OfferingIndexDiff = { resourcesChanged: false, promptsChanged: false, providersChanged: false };
+
 export class CatalogCache {
   private state = new CatalogState();
   private index = new ToolIndex();
+  private offerings = OfferingIndex.empty();
   private nodeViews: readonly CatalogNode[] | undefined;
   private readonly listeners = new Set<CatalogChangeListener>();
   private readonly waiters = new RevisionWaiters();
@@ -118,6 +124,34 @@ export class CatalogCache {
     return this.index.collisions();
   }
 
+  /** Every resource of every live node, once per URI, sorted by URI. */
+  resources(): readonly CatalogOffering<ResourceDefinition>[] {
+    this.assertReady();
+    return this.offerings.list('resources');
+  }
+
+  /** Every resource template, once per URI template, sorted. */
+  resourceTemplates(): readonly CatalogOffering<ResourceTemplateDefinition>[] {
+    this.assertReady();
+    return this.offerings.list('resourceTemplates');
+  }
+
+  /** Every prompt, once per name, sorted by name. */
+  prompts(): readonly CatalogOffering<PromptDefinition>[] {
+    this.assertReady();
+    return this.offerings.list('prompts');
+  }
+
+  resource(uri: string): CatalogOffering<ResourceDefinition> | undefined {
+    this.assertReady();
+    return this.offerings.get('resources', uri);
+  }
+
+  prompt(name: string): CatalogOffering<PromptDefinition> | undefined {
+    this.assertReady();
+    return this.offerings.get('prompts', name);
+  }
+
   /** Live nodes and all their capabilities (enabled or not), sorted by node id. */
   nodes(): readonly CatalogNode[] {
     this.assertReady();
@@ -186,13 +220,16 @@ export class CatalogCache {
     }
     const state = CatalogState.fromSnapshot(snapshot);
     const index = ToolIndex.build(state);
+    const offerings = OfferingIndex.build(state);
     const diff = index.diffFrom(this.index);
+    const offeringDiff = offerings.diffFrom(this.offerings);
     this.state = state;
     this.index = index;
+    this.offerings = offerings;
     this.nodeViews = undefined;
     this.ready = true;
     // The first snapshot is what start() resolves with; listeners hear about changes after it.
-    if (cause === 'resync') this.emit(diff, 'resync');
+    if (cause === 'resync') this.emit(diff, offeringDiff, 'resync');
     this.waiters.release(this.state.revision);
   }
 
@@ -215,8 +252,14 @@ export class CatalogCache {
       if (this.state.apply(event, touched)) nodesChanged = true;
       this.state.revision = Math.max(this.state.revision, event.revision);
     }
-    if (nodesChanged) this.nodeViews = undefined;
-    this.emit(this.index.refresh(this.state, touched), 'watch');
+    let offeringDiff = NO_OFFERING_CHANGE;
+    if (nodesChanged) {
+      this.nodeViews = undefined;
+      const offerings = OfferingIndex.build(this.state);
+      offeringDiff = offerings.diffFrom(this.offerings);
+      this.offerings = offerings;
+    }
+    this.emit(this.index.refresh(this.state, touched), offeringDiff, 'watch');
     this.waiters.release(this.state.revision);
   }
 
@@ -270,14 +313,17 @@ export class CatalogCache {
     });
   }
 
-  private emit(diff: ToolIndexDiff, cause: CatalogChange['cause']): void {
-    if (!diff.toolsChanged && !diff.aliasesChanged && !diff.providersChanged) return;
+  private emit(diff: ToolIndexDiff, offerings: OfferingIndexDiff, cause: CatalogChange['cause']): void {
+    const providersChanged = diff.providersChanged || offerings.providersChanged;
+    if (!diff.toolsChanged && !diff.aliasesChanged && !providersChanged && !offerings.resourcesChanged && !offerings.promptsChanged) return;
     const change: CatalogChange = Object.freeze({
       revision: this.state.revision,
       catalogRevision: this.state.catalogRevision,
       toolsChanged: diff.toolsChanged,
       aliasesChanged: diff.aliasesChanged,
-      providersChanged: diff.providersChanged,
+      providersChanged,
+      resourcesChanged: offerings.resourcesChanged,
+      promptsChanged: offerings.promptsChanged,
       names: Object.freeze(diff.names),
       cause,
     });

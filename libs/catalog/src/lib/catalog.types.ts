@@ -1,6 +1,22 @@
 /** What the catalog cache shows its readers. Returned objects are shared between readers and frozen (definitions excepted). */
 import type { CapabilityDefinition } from '@pimcp/protocol';
 
+/** A node serving a resource, template or prompt. */
+export interface OfferingProvider {
+  readonly nodeId: string;
+  readonly linkAddress: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly draining: boolean;
+}
+
+/** One federated resource, resource template or prompt: listed once, served by any of its providers. */
+export interface CatalogOffering<T> {
+  /** The definition the lowest node id registered. */
+  readonly definition: T;
+  /** Sorted by node id; never empty. */
+  readonly providers: readonly OfferingProvider[];
+}
+
 /** A node that serves a tool, as the router needs it. */
 export interface ProviderRef {
   readonly nodeId: string;
@@ -107,6 +123,10 @@ export interface CatalogChange {
   readonly aliasesChanged: boolean;
   /** Routing data changed: providers, their draining flags, labels, addresses, versions, or tools came or went. */
   readonly providersChanged: boolean;
+  /** resources/list or resources/templates/list changed: send `notifications/resources/list_changed`. */
+  readonly resourcesChanged: boolean;
+  /** prompts/list changed: send `notifications/prompts/list_changed`. */
+  readonly promptsChanged: boolean;
   /** Visible names whose entry changed in any way, sorted. */
   readonly names: readonly string[];
   /** `watch`: a watch batch; `resync`: a new snapshot replaced the state after a watch failure. */

@@ -2,9 +2,9 @@ import type { AddressInfo, Server } from 'node:net';
 import { type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
-import { publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
+import { NodeLinkHandlers, OfferingHost, publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
 import { ConfigError } from '@pimcp/config';
-import { type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
+import { type PluginContents, type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
@@ -12,6 +12,7 @@ import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
+import { loadPlugins } from './plugins/known-plugins';
 import { builtinTools } from './tools/builtin-tools';
 
 /** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
@@ -19,8 +20,10 @@ const RESPONSE_FLUSH_MS = 1000;
 
 export interface EdgeNodeOptions {
   config: EdgeNodeConfig;
-  /** Tools beyond the built-in ones (plugins, test fixtures). */
+  /** Tools beyond the built-in ones and the configured plugins (test fixtures, embedding). */
   tools?: ToolDefinition[];
+  /** Resources, templates and prompts beyond the configured plugins'. */
+  offerings?: Omit<PluginContents, 'tools'>;
   logger?: LoggerService | false;
 }
 
@@ -30,6 +33,7 @@ export interface RunningEdgeNode {
   /** The node's own MCP URL when PIMCP_NODE_MCP_ENABLED is set. */
   localMcpUrl?: string;
   invoker: ToolInvoker;
+  offerings: OfferingHost;
   /** Leaves the registry (tools vanish at once), lets in-flight calls finish within the grace period, then stops. */
   shutdown(): Promise<void>;
 }
@@ -38,19 +42,28 @@ export interface RunningEdgeNode {
 export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
-  const tools = [...(await builtinTools(config)), ...(options.tools ?? [])];
+  const plugins = loadPlugins(config.plugins);
+  const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
   const invoker = new ToolInvoker(tools, { nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls });
-  const link = await startLink(config, invoker, options.logger ?? logger);
+  const extra = options.offerings ?? {};
+  const offerings = new OfferingHost({
+    resources: [...plugins.resources, ...(extra.resources ?? [])],
+    resourceTemplates: [...plugins.resourceTemplates, ...(extra.resourceTemplates ?? [])],
+    prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
+  }, { nodeId: config.nodeId });
+  const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
+  const link = await startLink(config, handlers, options.logger ?? logger);
   const linkAddress = link.address;
 
   const localMcp = config.mcpEnabled
-    ? await LocalMcpServer.start(invoker, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
+    ? await LocalMcpServer.start(handlers, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
     : undefined;
 
   const registryUrl = new URL(config.registryUrl);
   const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
   const manifest = (): NodeManifest => ({
     nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: tools.map(toCapabilityDefinition),
+    ...(offerings.isEmpty ? {} : offerings.definitions()),
   }) as NodeManifest;
   const membership = new NodeMembership(registry, manifest, {
     onDraining: () => logger.warn('drained by an operator: finishing in-flight calls; send SIGTERM to stop'),
@@ -63,6 +76,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     linkAddress,
     ...(localMcp ? { localMcpUrl: localMcp.url } : {}),
     invoker,
+    offerings,
     shutdown: () => {
       stopping ??= (async () => {
         await membership.stop();
@@ -87,17 +101,17 @@ interface StartedLink {
 }
 
 /** The gateway dials a TCP link; a Redis link is a broker both sides dial, for nodes behind NAT (ADR 0005). */
-async function startLink(config: EdgeNodeConfig, invoker: ToolInvoker, logger: LoggerService | false): Promise<StartedLink> {
+async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, logger: LoggerService | false): Promise<StartedLink> {
   if (config.linkTransport === 'redis') {
     if (!config.linkRedisUrl) throw new ConfigError(['PIMCP_NODE_LINK_REDIS_URL is required when PIMCP_NODE_LINK_TRANSPORT=redis']);
-    const server = new RedisLinkServer(invoker, { url: config.linkRedisUrl, nodeId: config.nodeId });
+    const server = new RedisLinkServer(handlers, { url: config.linkRedisUrl, nodeId: config.nodeId });
     await server.start();
     // Replies are published to the broker as soon as they are produced; a short pause lets the last ones go.
     const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 100)));
     return { address: publicRedisAddress(config.linkRedisUrl), flushed: pause, close: () => server.close() };
   }
-  const connections = new LinkConnections(invoker);
-  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(invoker, connections), {
+  const connections = new LinkConnections(handlers.invoker);
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(handlers, connections), {
     transport: Transport.TCP,
     options: { host: config.linkHost, port: config.linkPort },
     logger,

@@ -1,3 +1,3 @@
 /** Injection tokens of the edge-node module. */
-export const TOOL_INVOKER = Symbol('TOOL_INVOKER');
+export const LINK_HANDLERS = Symbol('LINK_HANDLERS');
 export const LINK_CONNECTIONS = Symbol('LINK_CONNECTIONS');

@@ -10,7 +10,9 @@ import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallToolUseCase } from './calls/call-tool.usecase';
+import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import type { NodeInvoker } from './calls/node-invoker.port';
+import type { OfferingCatalog } from './calls/offering-catalog.port';
 import { ProviderPicker } from './calls/provider-picker';
 import type { ToolCatalog } from './calls/tool-catalog.port';
 import { canonicalUrlOf, type GatewayConfig } from './config/gateway.config';
@@ -22,7 +24,10 @@ import { McpEndpoint } from './mcp/mcp-endpoint';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
+  /** Tools, held in memory from the registry's watch. */
   catalog: ToolCatalog;
+  /** Resources, resource templates and prompts, from the same watch. */
+  offerings: OfferingCatalog;
   invoker: NodeInvoker;
   sessions: SessionStore;
   /** Overrides the configured JWT public key (tests, the all-in-one). */
@@ -51,12 +56,14 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
   let mcpUrl = canonicalUrlOf(config, config.port);
   const verifier = deps.verifier ?? fileVerifier(config, () => mcpUrl);
-  const factory = new GatewayMcpServerFactory(
-    { name: 'pimcp-gateway', version: deps.version ?? '0.1.0' },
-    deps.catalog,
-    new CallToolUseCase(deps.catalog, new ArgumentValidator(), new ProviderPicker(), deps.invoker, config.callTimeoutMs),
-  );
-  const endpoint = new McpEndpoint(factory, deps.catalog, deps.sessions, new BoundedEventStore(), {
+  const picker = new ProviderPicker();
+  const factory = new GatewayMcpServerFactory({ name: 'pimcp-gateway', version: deps.version ?? '0.1.0' }, {
+    tools: deps.catalog,
+    offerings: deps.offerings,
+    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), picker, deps.invoker, config.callTimeoutMs),
+    forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
+  });
+  const endpoint = new McpEndpoint(factory, { tools: deps.catalog, offerings: deps.offerings }, deps.sessions, new BoundedEventStore(), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxRequestBodySize: config.maxBodyBytes,
   });

@@ -3,6 +3,7 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { CatalogCache } from '@pimcp/catalog';
 import { createRegistryStore, type RegistryStore } from '@pimcp/registry-store';
 import { InMemorySessionStore, RedisSessionStore, type SessionStore } from '@pimcp/session-store';
+import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-catalog';
 import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
@@ -26,14 +27,17 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
   const invoker = new NodeLinkNodeInvoker(brokerUrl ? { redisUrl: brokerUrl } : {});
+  // A node that left the catalog cannot answer: fail its calls now rather than at their deadlines.
+  const stopDroppingLostNodes = cache.onChange(() => invoker.retainOnly(cache.nodes()));
   const gateway = await bootstrapGateway({
-    config, catalog: new CatalogCacheToolCatalog(cache), invoker, sessions,
+    config, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions,
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   return {
     ...gateway,
     close: async () => {
+      stopDroppingLostNodes();
       await gateway.close();
       await invoker.close();
       await sessions.close();

@@ -5,6 +5,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { RedisSessionStore } from '@pimcp/session-store';
 import { RedisProcess } from '@pimcp/testing';
 import { FakeToolCatalog } from '../test-support/fake-tool-catalog';
+import { FakeOfferingCatalog } from '../test-support/fake-offering-catalog';
 import { ScriptedNodeInvoker } from '../test-support/scripted-node-invoker';
 import { DevCredentials } from './auth/dev-credentials';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
@@ -16,6 +17,7 @@ describe('gateway replicas sharing legacy sessions through real Redis', () => {
   const replicas: RunningGateway[] = [];
   const stores: RedisSessionStore[] = [];
   const catalog = new FakeToolCatalog();
+  const offerings = new FakeOfferingCatalog();
   const invoker = new ScriptedNodeInvoker();
 
   beforeAll(async () => {
@@ -29,7 +31,7 @@ describe('gateway replicas sharing legacy sessions through real Redis', () => {
       });
       const sessions = new RedisSessionStore({ url: config.redisUrl });
       stores.push(sessions);
-      replicas.push(await bootstrapGateway({ config, catalog, invoker, sessions, logger: false }));
+      replicas.push(await bootstrapGateway({ config, catalog, offerings, invoker, sessions, logger: false }));
     }
   });
 

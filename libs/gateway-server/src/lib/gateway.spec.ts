@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { InMemorySessionStore } from '@pimcp/session-store';
 import { FakeToolCatalog } from '../test-support/fake-tool-catalog';
+import { FakeOfferingCatalog } from '../test-support/fake-offering-catalog';
 import { ScriptedNodeInvoker } from '../test-support/scripted-node-invoker';
 import { DevCredentials } from './auth/dev-credentials';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
@@ -18,6 +19,7 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
   const credentials = DevCredentials.loadOrCreate(mkdtempSync(join(tmpdir(), 'pimcp-gw-')));
   const sessions = new InMemorySessionStore();
   let catalog: FakeToolCatalog;
+  let offerings: FakeOfferingCatalog;
   let invoker: ScriptedNodeInvoker;
   let gateway: RunningGateway;
   let token: string;
@@ -25,6 +27,7 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
 
   beforeAll(async () => {
     catalog = new FakeToolCatalog();
+    offerings = new FakeOfferingCatalog();
     invoker = new ScriptedNodeInvoker();
     catalog.add(echo);
     invoker.on('text.echo', async (req, opts) => {
@@ -32,7 +35,7 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
       return { content: [{ type: 'text', text: String(req.arguments['text']) }, { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' }], structuredContent: { echoed: req.arguments['text'] } };
     });
     const config = gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile } });
-    gateway = await bootstrapGateway({ config, catalog, invoker, sessions, logger: false });
+    gateway = await bootstrapGateway({ config, catalog, offerings, invoker, sessions, logger: false });
     token = credentials.mintToken({ subject: 'alice', audience: gateway.mcpUrl });
   });
 
@@ -206,7 +209,7 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
   it('lets another replica serve a legacy session through the shared session store', async () => {
     // Replicas behind one load balancer share one public URL, which is the tokens' audience.
     const config = gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_GATEWAY_PUBLIC_URL: gateway.mcpUrl, PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile } });
-    const replica = await bootstrapGateway({ config, catalog, invoker, sessions, logger: false });
+    const replica = await bootstrapGateway({ config, catalog, offerings, invoker, sessions, logger: false });
     try {
       const transport = new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), {
         requestInit: { headers: { authorization: `Bearer ${token}` } },

@@ -1,6 +1,7 @@
-import { defineTool, type ToolDefinition } from '@pimcp/plugin-sdk';
+import { definePrompt, defineResourceTemplate, defineTool, type ToolDefinition } from '@pimcp/plugin-sdk';
+import { OfferingHost } from '../lib/node/offering-host';
 
-/** Tools both link transports are tested with: one that reports progress, one that runs until aborted. */
+/** Tools both link transports are tested with: one that reports progress and logs, one that runs until aborted. */
 export function linkTestTools(onAbort: (reason: unknown) => void): ToolDefinition[] {
   return [
     defineTool({
@@ -11,6 +12,7 @@ export function linkTestTools(onAbort: (reason: unknown) => void): ToolDefinitio
           ctx.progress(i, 3);
           await new Promise((r) => setTimeout(r, 20));
         }
+        ctx.logger.warn('counted to 3');
         return { content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } };
       },
     }),
@@ -22,4 +24,18 @@ export function linkTestTools(onAbort: (reason: unknown) => void): ToolDefinitio
       })),
     }),
   ];
+}
+
+/** A resource template and a prompt, for forwarded requests over both transports. */
+export function linkTestOfferings(): OfferingHost {
+  return new OfferingHost({
+    resourceTemplates: [defineResourceTemplate({
+      uriTemplate: 'pi://sensors/{name}', name: 'sensor',
+      read: async (uri, vars) => ({ contents: [{ uri, mimeType: 'text/plain', text: `${String(vars['name'])}=21.5` }] }),
+    })],
+    prompts: [definePrompt({
+      name: 'greet', arguments: [{ name: 'who', required: true }],
+      get: async (args) => ({ messages: [{ role: 'user', content: { type: 'text', text: `hello ${args['who']}` } }] }),
+    })],
+  });
 }

@@ -1,5 +1,5 @@
 /// <reference types="jest" />
-import { ErrorCode, type InvokeRequest, type ProgressEvent } from '@pimcp/protocol';
+import { ErrorCode, type InvokeRequest, type LogEvent, type NodeRequest, type ProgressEvent } from '@pimcp/protocol';
 import type { NodeLinkClient } from '../lib/gateway/node-link.client';
 
 export interface NodeLinkFixture {
@@ -13,7 +13,11 @@ export function linkRequest(tool: string, deadlineMs = 5000): InvokeRequest {
   return { requestId: `r-${Math.random()}`, tool, arguments: {}, deadline: Date.now() + deadlineMs, caller: { subject: 'test' } };
 }
 
-/** What every node-link transport must do, with the node serving linkTestTools(). */
+export function nodeRequest(method: NodeRequest['method'], params: Record<string, unknown>, deadlineMs = 5000): NodeRequest {
+  return { requestId: `q-${Math.random()}`, method, params, deadline: Date.now() + deadlineMs, caller: { subject: 'test' } };
+}
+
+/** What every node-link transport must do, with the node serving linkTestTools() and linkTestOfferings(). */
 export function describeNodeLinkContract(name: string, setup: () => Promise<NodeLinkFixture>): void {
   describe(`node link contract: ${name}`, () => {
     let fixture: NodeLinkFixture;
@@ -34,6 +38,24 @@ export function describeNodeLinkContract(name: string, setup: () => Promise<Node
       // Streamed, not batched with the result: the first event arrived well before it.
       expect(resolvedAt - (progress[0]?.at ?? resolvedAt)).toBeGreaterThanOrEqual(40);
       expect(result).toEqual({ content: [{ type: 'text', text: 'counted' }], structuredContent: { n: 3 } });
+    });
+
+    it('relays what the tool logged, before the result', async () => {
+      const logs: LogEvent[] = [];
+      await fixture.client.invoke(linkRequest('test.count'), { onLog: (e) => logs.push(e) });
+      expect(logs).toEqual([{ type: 'log', level: 'warning', logger: 'test.count', data: 'counted to 3' }]);
+    });
+
+    it('forwards resources/read and prompts/get to the node and returns its results', async () => {
+      await expect(fixture.client.request(nodeRequest('resources/read', { uri: 'pi://sensors/attic' })))
+        .resolves.toEqual({ contents: [{ uri: 'pi://sensors/attic', mimeType: 'text/plain', text: 'attic=21.5' }] });
+      await expect(fixture.client.request(nodeRequest('prompts/get', { name: 'greet', arguments: { who: 'pi' } })))
+        .resolves.toEqual({ messages: [{ role: 'user', content: { type: 'text', text: 'hello pi' } }] });
+    });
+
+    it('rebuilds the node\'s typed errors for forwarded requests', async () => {
+      await expect(fixture.client.request(nodeRequest('resources/read', { uri: 'pi://elsewhere/x' }))).rejects.toMatchObject({ code: ErrorCode.ResourceUnknown });
+      await expect(fixture.client.request(nodeRequest('prompts/get', { name: 'greet' }))).rejects.toMatchObject({ code: ErrorCode.InvalidArguments });
     });
 
     it('runs concurrent calls over one link', async () => {

@@ -1,18 +1,18 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, type TcpContext } from '@nestjs/microservices';
-import { parseInvokeRequest, type ToolInvoker } from '@pimcp/node-link';
-import { type CancelRequest, type InvokeEvent, NodeLinkPatterns } from '@pimcp/protocol';
+import { type NodeLinkHandlers, parseInvokeRequest } from '@pimcp/node-link';
+import { type InvokeEvent, NodeLinkPatterns, type PingReply } from '@pimcp/protocol';
 import { finalize, type Observable } from 'rxjs';
-import { LINK_CONNECTIONS, TOOL_INVOKER } from '../edge-node-tokens';
+import { LINK_CONNECTIONS, LINK_HANDLERS } from '../edge-node-tokens';
 import type { LinkConnections } from './link-connections';
 import { NodeLinkErrorFilter } from './rpc-error.filter';
 
-/** The node end of the gateway link: invocations stream progress then a result; cancels abort them. */
+/** The node end of the gateway link over TCP: invocations, forwarded requests, cancels. */
 @Controller()
 @UseFilters(NodeLinkErrorFilter)
 export class NodeLinkController {
   constructor(
-    @Inject(TOOL_INVOKER) private readonly invoker: ToolInvoker,
+    @Inject(LINK_HANDLERS) private readonly handlers: NodeLinkHandlers,
     @Inject(LINK_CONNECTIONS) private readonly connections: LinkConnections,
   ) {}
 
@@ -20,12 +20,23 @@ export class NodeLinkController {
   @MessagePattern(NodeLinkPatterns.invoke)
   invoke(@Payload() payload: unknown, @Ctx() context: TcpContext): Observable<InvokeEvent> {
     const request = parseInvokeRequest(payload);
+    // Calls of a connection that drops are aborted: nobody is left to read their results.
     const release = this.connections.track(context.getSocketRef().netSocket, request.requestId);
-    return this.invoker.invoke(request).pipe(finalize(release));
+    return this.handlers.invoker.invoke(request).pipe(finalize(release));
+  }
+
+  @MessagePattern(NodeLinkPatterns.request)
+  request(@Payload() payload: unknown): Observable<InvokeEvent> {
+    return this.handlers.request(payload);
+  }
+
+  @MessagePattern(NodeLinkPatterns.ping)
+  ping(): PingReply {
+    return this.handlers.ping();
   }
 
   @EventPattern(NodeLinkPatterns.cancel)
-  cancel(@Payload() request: CancelRequest): void {
-    if (request && typeof request.requestId === 'string') this.invoker.cancel(request.requestId, typeof request.reason === 'string' ? request.reason : undefined);
+  cancel(@Payload() payload: unknown): void {
+    this.handlers.cancel(payload);
   }
 }

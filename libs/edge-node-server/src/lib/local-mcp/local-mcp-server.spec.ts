@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ToolInvoker } from '@pimcp/node-link';
-import { defineTool } from '@pimcp/plugin-sdk';
+import { Client, ProtocolError, ResourceNotFoundError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { NodeLinkHandlers, OfferingHost, ToolInvoker } from '@pimcp/node-link';
+import { definePrompt, defineResourceTemplate, defineTool } from '@pimcp/plugin-sdk';
 import { LocalMcpServer } from './local-mcp-server';
 
 const counter = defineTool<{ to: number }>({
@@ -13,12 +13,22 @@ const counter = defineTool<{ to: number }>({
   },
 });
 
+const sensor = defineResourceTemplate({
+  uriTemplate: 'pi://sensors/{name}', name: 'sensor', mimeType: 'text/plain',
+  read: async (uri, vars) => ({ contents: [{ uri, mimeType: 'text/plain', text: `${String(vars['name'])}=21.5` }] }),
+});
+const greet = definePrompt({
+  name: 'greet', description: 'greets', arguments: [{ name: 'who', required: true }],
+  get: async (args) => ({ messages: [{ role: 'user', content: { type: 'text', text: `hello ${args['who']}` } }] }),
+});
+
 describe(LocalMcpServer.name, () => {
   let server: LocalMcpServer;
   const clients: Client[] = [];
 
   beforeAll(async () => {
-    server = await LocalMcpServer.start(new ToolInvoker([counter]), { host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
+    const handlers = new NodeLinkHandlers(new ToolInvoker([counter]), new OfferingHost({ resourceTemplates: [sensor], prompts: [greet] }));
+    server = await LocalMcpServer.start(handlers, { host: '127.0.0.1', port: 0, callTimeoutMs: 5000 });
   });
 
   afterAll(async () => {
@@ -48,6 +58,16 @@ describe(LocalMcpServer.name, () => {
     expect((err as ProtocolError).code).toBe(-32602);
     const bad = await client.callTool({ name: 'test.count', arguments: { to: 99 } });
     expect(bad.isError).toBe(true);
+  });
+
+  it('serves the node\'s resource templates and prompts to a local client', async () => {
+    const client = await connect('modern');
+    expect((await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(['pi://sensors/{name}']);
+    expect((await client.readResource({ uri: 'pi://sensors/kitchen' })).contents).toEqual([{ uri: 'pi://sensors/kitchen', mimeType: 'text/plain', text: 'kitchen=21.5' }]);
+    expect((await client.getPrompt({ name: 'greet', arguments: { who: 'pi' } })).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'hello pi' } }]);
+    const missing = await client.readResource({ uri: 'pi://other/x' }).then(() => undefined, (e: unknown) => e);
+    expect(missing).toBeInstanceOf(ResourceNotFoundError);
+    expect((missing as ResourceNotFoundError).uri).toBe('pi://other/x');
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {

@@ -1,13 +1,12 @@
 import { ConfigError } from '@pimcp/config';
 import type { ToolDefinition } from '@pimcp/plugin-sdk';
 import type { EdgeNodeConfig } from '../config/edge-node.config';
-import { pluginTools } from '../plugins/known-plugins';
 import { fileReadTool } from './file-read.tool';
 import { fileSearchTool } from './file-search.tool';
 import { PathJail } from './path-jail';
 import { systemInfoTool } from './system-info.tool';
 
-/** The tools every edge node offers (file tools only with a file root), plus the plugins it names. */
+/** The tools every edge node offers (file tools only with a file root). */
 export async function builtinTools(config: EdgeNodeConfig): Promise<ToolDefinition[]> {
   const tools = [systemInfoTool(config.nodeId)];
   if (config.fileRoot) {
@@ -23,7 +22,7 @@ export async function builtinTools(config: EdgeNodeConfig): Promise<ToolDefiniti
       fileReadTool(jail, config.maxFileBytes),
     );
   }
-  return [...tools, ...pluginTools(config.plugins)];
+  return tools;
 }
 
 /** A root that does not exist is a configuration mistake, reported at boot rather than on every call. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { type CallerIdentity, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { type CallerIdentity, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import type { ArgumentValidator } from './argument-validator';
 import type { NodeInvoker } from './node-invoker.port';
 import type { ProviderPicker } from './provider-picker';
@@ -14,6 +14,8 @@ export interface CallToolInput {
   caller: CallerIdentity;
   signal: AbortSignal;
   onProgress: (event: ProgressEvent) => void;
+  /** What the tool logs while it runs (relayed as notifications/message, filtered by the client's level). */
+  onLog?: (event: LogEvent) => void;
 }
 
 /** Keys that belong to this hop (progress, protocol envelope), not to the tool. */
@@ -59,7 +61,7 @@ export class CallToolUseCase {
         deadline: Date.now() + this.callTimeoutMs,
         caller: input.caller,
         meta: toolMeta(input.meta),
-      }, { signal: input.signal, onProgress: input.onProgress });
+      }, { signal: input.signal, onProgress: input.onProgress, ...(input.onLog ? { onLog: input.onLog } : {}) });
     } catch (err) {
       throw toProtocolError(err, provider.nodeId, input.name);
     } finally {

@@ -56,9 +56,12 @@ export class LegacySessions {
     return jsonRpcError(400, -32000, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns on every request');
   }
 
-  /** Tells every session held on this replica that the tool list changed. */
-  notifyToolsChanged(): void {
-    for (const session of this.local.values()) session.server.sendToolListChanged().catch(() => undefined);
+  /** Tells every session held on this replica that a list changed. */
+  notifyListChanged(list: 'tools' | 'resources' | 'prompts'): void {
+    for (const { server } of this.local.values()) {
+      const sent = list === 'tools' ? server.sendToolListChanged() : list === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
+      sent.catch(() => undefined);
+    }
   }
 
   async close(): Promise<void> {

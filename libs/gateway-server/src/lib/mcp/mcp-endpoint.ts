@@ -1,5 +1,6 @@
 import { createMcpHandler, type EventStore, isLegacyRequest, type McpHttpHandler } from '@modelcontextprotocol/server';
 import type { SessionStore } from '@pimcp/session-store';
+import type { OfferingCatalog } from '../calls/offering-catalog.port';
 import type { ToolCatalog } from '../calls/tool-catalog.port';
 import type { GatewayMcpServerFactory } from './gateway-mcp-server.factory';
 import { type FetchOptions, LegacySessions } from './legacy-sessions';
@@ -16,11 +17,11 @@ export interface McpEndpointOptions {
 export class McpEndpoint {
   private readonly modern: McpHttpHandler;
   private readonly legacy: LegacySessions;
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
 
   constructor(
     factory: GatewayMcpServerFactory,
-    catalog: ToolCatalog,
+    catalog: { tools: ToolCatalog; offerings: OfferingCatalog },
     sessions: SessionStore,
     eventStore: EventStore,
     private readonly options: McpEndpointOptions,
@@ -33,10 +34,22 @@ export class McpEndpoint {
       ttlSeconds: options.sessionTtlSeconds,
       maxRequestBodySize: options.maxRequestBodySize,
     });
-    this.unsubscribe = catalog.onToolsChanged(() => {
-      this.modern.notify.toolsChanged();
-      this.legacy.notifyToolsChanged();
-    });
+    this.unsubscribe = [
+      catalog.tools.onToolsChanged(() => {
+        this.modern.notify.toolsChanged();
+        this.legacy.notifyListChanged('tools');
+      }),
+      catalog.offerings.onOfferingsChanged((change) => {
+        if (change.resources) {
+          this.modern.notify.resourcesChanged();
+          this.legacy.notifyListChanged('resources');
+        }
+        if (change.prompts) {
+          this.modern.notify.promptsChanged();
+          this.legacy.notifyListChanged('prompts');
+        }
+      }),
+    ];
   }
 
   get legacySessionCount(): number {
@@ -49,7 +62,7 @@ export class McpEndpoint {
   }
 
   async close(): Promise<void> {
-    this.unsubscribe();
+    this.unsubscribe.forEach((stop) => stop());
     await this.legacy.close();
     await this.modern.close();
   }

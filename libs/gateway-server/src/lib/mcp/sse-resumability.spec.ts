@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemorySessionStore } from '@pimcp/session-store';
 import { FakeToolCatalog } from '../../test-support/fake-tool-catalog';
+import { FakeOfferingCatalog } from '../../test-support/fake-offering-catalog';
 import { ScriptedNodeInvoker } from '../../test-support/scripted-node-invoker';
 import { DevCredentials } from '../auth/dev-credentials';
 import { bootstrapGateway, type RunningGateway } from '../bootstrap-gateway';
@@ -25,6 +26,7 @@ async function readUntil(res: Response, until: RegExp, abort: AbortController): 
 describe('2025-era SSE resumability (Last-Event-ID)', () => {
   const credentials = DevCredentials.loadOrCreate(mkdtempSync(join(tmpdir(), 'pimcp-sse-')));
   const catalog = new FakeToolCatalog();
+  const offerings = new FakeOfferingCatalog();
   const invoker = new ScriptedNodeInvoker();
   let gateway: RunningGateway;
   let headers: Record<string, string>;
@@ -38,7 +40,7 @@ describe('2025-era SSE resumability (Last-Event-ID)', () => {
       return { content: [{ type: 'text', text: 'both steps done' }] };
     });
     const config = gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile } });
-    gateway = await bootstrapGateway({ config, catalog, invoker, sessions: new InMemorySessionStore(), logger: false });
+    gateway = await bootstrapGateway({ config, catalog, offerings, invoker, sessions: new InMemorySessionStore(), logger: false });
     headers = {
       'content-type': 'application/json', accept: 'application/json, text/event-stream',
       authorization: `Bearer ${credentials.mintToken({ subject: 'sse', audience: gateway.mcpUrl })}`,

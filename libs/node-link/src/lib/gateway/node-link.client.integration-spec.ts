@@ -2,18 +2,18 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { Catch, Controller, type INestMicroservice, Module, type RpcExceptionFilter, type Type, UseFilters } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, MessagePattern, type MicroserviceOptions, Payload, Transport } from '@nestjs/microservices';
-import { type CancelRequest, ErrorCode, NodeLinkPatterns, PimcpError } from '@pimcp/protocol';
+import { ErrorCode, NodeLinkPatterns, PimcpError } from '@pimcp/protocol';
 import { freePort } from '@pimcp/testing';
 import { throwError } from 'rxjs';
-import { linkTestTools } from '../../test-support/link-test-tools';
+import { linkTestOfferings, linkTestTools } from '../../test-support/link-test-tools';
 import { describeNodeLinkContract, linkRequest } from '../../test-support/node-link.contract';
-import { parseInvokeRequest } from '../node/parse-invoke-request';
+import { NodeLinkHandlers } from '../node/node-link.handlers';
 import { ToolInvoker } from '../node/tool-invoker';
 import { NodeLinkClientPool } from './node-link-client.pool';
 import { NodeLinkClient } from './node-link.client';
 
 let aborted: unknown;
-const invoker = new ToolInvoker(linkTestTools((reason) => (aborted = reason)));
+const handlers = new NodeLinkHandlers(new ToolInvoker(linkTestTools((reason) => (aborted = reason))), linkTestOfferings());
 
 @Catch()
 class BodyFilter implements RpcExceptionFilter<unknown> {
@@ -27,13 +27,23 @@ class BodyFilter implements RpcExceptionFilter<unknown> {
 @UseFilters(BodyFilter)
 class TestLinkController {
   @MessagePattern(NodeLinkPatterns.invoke)
-  invoke(@Payload() request: unknown) {
-    return invoker.invoke(parseInvokeRequest(request));
+  invoke(@Payload() payload: unknown) {
+    return handlers.invoke(payload);
+  }
+
+  @MessagePattern(NodeLinkPatterns.request)
+  request(@Payload() payload: unknown) {
+    return handlers.request(payload);
+  }
+
+  @MessagePattern(NodeLinkPatterns.ping)
+  ping() {
+    return handlers.ping();
   }
 
   @EventPattern(NodeLinkPatterns.cancel)
-  cancel(@Payload() request: CancelRequest) {
-    invoker.cancel(request.requestId, request.reason);
+  cancel(@Payload() payload: unknown) {
+    handlers.cancel(payload);
   }
 }
 

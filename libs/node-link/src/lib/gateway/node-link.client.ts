@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
 import { ClientRedis } from '@nestjs/microservices';
-import { ErrorCode, type InvokeEvent, type InvokeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import {
+  ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, type NodeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError,
+  type PingReply, type ProgressEvent,
+} from '@pimcp/protocol';
 import type { Subscription } from 'rxjs';
 import { redisLinkOptions } from '../redis-link-options';
 import { parseLinkAddress } from './link-address';
@@ -11,6 +14,18 @@ export interface NodeInvokeOptions {
   signal?: AbortSignal;
   /** Called for each progress event, always before the call resolves. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Called for each message the tool logged, always before the call resolves. */
+  onLog?: (event: LogEvent) => void;
+}
+
+/** What one exchange sends: an invocation or a forwarded request, both answered by a stream ending in a result. */
+interface Exchange {
+  pattern: string;
+  payload: InvokeRequest | NodeRequest;
+  requestId: string;
+  deadline: number;
+  /** Names the operation in errors: the tool, or the method. */
+  label: string;
 }
 
 export interface NodeLinkTarget {
@@ -45,13 +60,19 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class NodeLinkClient {
   private readonly client: NodeLinkTcpClient | ClientRedis;
   private readonly invokePattern: string;
+  private readonly requestPattern: string;
   private readonly cancelPattern: string;
+  private readonly pingPattern: string;
   private readonly connectTimeoutMs: number;
   private readonly deadlineSlackMs: number;
   readonly linkAddress: string;
+  private readonly nodeId: string;
+  /** Fails each exchange still waiting; a Redis broker cannot tell that a node died, so the catalog must. */
+  private readonly inFlight = new Set<(error: PimcpError) => void>();
 
   constructor(target: NodeLinkTarget, options: NodeLinkClientOptions = {}) {
     this.linkAddress = target.linkAddress;
+    this.nodeId = target.nodeId;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     this.deadlineSlackMs = options.deadlineSlackMs ?? 1000;
     const scheme = /^([a-z]+):/.exec(target.linkAddress)?.[1];
@@ -61,12 +82,16 @@ export class NodeLinkClient {
       }
       this.client = new ClientRedis(redisLinkOptions(options.redisUrl));
       this.invokePattern = nodeLinkChannel(NodeLinkPatterns.invoke, target.nodeId);
+      this.requestPattern = nodeLinkChannel(NodeLinkPatterns.request, target.nodeId);
       this.cancelPattern = nodeLinkChannel(NodeLinkPatterns.cancel, target.nodeId);
+      this.pingPattern = nodeLinkChannel(NodeLinkPatterns.ping, target.nodeId);
     } else {
       const { host, port } = parseLinkAddress(target.linkAddress);
       this.client = new NodeLinkTcpClient(target.linkAddress, { host, port, maxBufferSize: options.maxMessageChars ?? 64 * 1024 * 1024 });
       this.invokePattern = NodeLinkPatterns.invoke;
+      this.requestPattern = NodeLinkPatterns.request;
       this.cancelPattern = NodeLinkPatterns.cancel;
+      this.pingPattern = NodeLinkPatterns.ping;
     }
   }
 
@@ -77,7 +102,19 @@ export class NodeLinkClient {
    * DEADLINE_EXCEEDED when no answer arrives in time, CANCELLED when `signal` aborts.
    */
   invoke(request: InvokeRequest, options: NodeInvokeOptions = {}): Promise<Record<string, unknown>> {
-    const { signal, onProgress } = options;
+    return this.exchange({ pattern: this.invokePattern, payload: request, requestId: request.requestId, deadline: request.deadline, label: request.tool }, options);
+  }
+
+  /**
+   * Forwards resources/read, prompts/get or completion/complete and resolves with the node's MCP result.
+   * Rejects as invoke() does (RESOURCE_UNKNOWN, PROMPT_UNKNOWN, INVALID_ARGUMENTS from the node).
+   */
+  request(request: NodeRequest, options: Pick<NodeInvokeOptions, 'signal'> = {}): Promise<Record<string, unknown>> {
+    return this.exchange({ pattern: this.requestPattern, payload: request, requestId: request.requestId, deadline: request.deadline, label: request.method }, options);
+  }
+
+  private exchange(exchange: Exchange, options: NodeInvokeOptions): Promise<Record<string, unknown>> {
+    const { signal, onProgress, onLog } = options;
     return new Promise((resolve, reject) => {
       let settled = false;
       let sent = false;
@@ -86,6 +123,7 @@ export class NodeLinkClient {
       const finish = (outcome: () => void) => {
         if (settled) return;
         settled = true;
+        this.inFlight.delete(lost);
         timers.forEach(clearTimeout);
         signal?.removeEventListener('abort', onAbort);
         link.subscription?.unsubscribe();
@@ -93,36 +131,40 @@ export class NodeLinkClient {
       };
       /** Stops waiting; the node, if it got the call, is told to stop too. */
       const abandon = (error: PimcpError, reason: string) => {
-        if (sent && !settled) this.cancel(request.requestId, reason);
+        if (sent && !settled) this.cancel(exchange.requestId, reason);
         finish(() => reject(error));
       };
+      // Abandoned when the node leaves; not told to cancel, there is nobody left to tell.
+      const lost = (error: PimcpError) => finish(() => reject(error));
+      this.inFlight.add(lost);
       const onAbort = () => abandon(
-        new PimcpError(ErrorCode.Cancelled, `the caller cancelled ${request.tool}`),
+        new PimcpError(ErrorCode.Cancelled, `the caller cancelled ${exchange.label}`),
         signal?.reason instanceof Error ? signal.reason.message : String(signal?.reason ?? 'cancelled by the caller'),
       );
 
       if (signal?.aborted) return onAbort();
-      const remaining = request.deadline - Date.now();
+      const remaining = exchange.deadline - Date.now();
       if (remaining <= 0) {
-        return reject(new PimcpError(ErrorCode.DeadlineExceeded, `the deadline of ${request.tool} passed before it was sent to the node at ${this.linkAddress}`));
+        return finish(() => reject(new PimcpError(ErrorCode.DeadlineExceeded, `the deadline of ${exchange.label} passed before it was sent to the node at ${this.linkAddress}`)));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       timers.push(setTimeout(() => abandon(
-        new PimcpError(ErrorCode.DeadlineExceeded, `no answer from the node at ${this.linkAddress} to ${request.tool} before its deadline`),
+        new PimcpError(ErrorCode.DeadlineExceeded, `no answer from the node at ${this.linkAddress} to ${exchange.label} before its deadline`),
         'deadline passed',
       ), Math.min(remaining + this.deadlineSlackMs, MAX_TIMER_MS)));
 
       const send = () => {
         if (settled) return;
         sent = true;
-        link.subscription = this.client.send<InvokeEvent>(this.invokePattern, request).subscribe({
+        link.subscription = this.client.send<InvokeEvent>(exchange.pattern, exchange.payload).subscribe({
           next: (event) => {
             if (event?.type === 'progress') onProgress?.(event);
+            else if (event?.type === 'log') onLog?.(event);
             else if (event?.type === 'result' && isObject(event.result)) finish(() => resolve(event.result));
             else finish(() => reject(new PimcpError(ErrorCode.Internal, `the node at ${this.linkAddress} sent an event this gateway does not understand`)));
           },
           error: (err: unknown) => finish(() => reject(this.toPimcpError(err))),
-          complete: () => finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} ended ${request.tool} without a result`))),
+          complete: () => finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} ended ${exchange.label} without a result`))),
         });
       };
       if (!(this.client instanceof NodeLinkTcpClient)) return send();
@@ -136,13 +178,40 @@ export class NodeLinkClient {
     });
   }
 
+  /** Calls and requests waiting for the node. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** True when the node answers a ping within timeoutMs; never throws. */
+  ping(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const link: { subscription?: Subscription } = {};
+      const timer = setTimeout(() => done(false), timeoutMs);
+      link.subscription = this.client.send<PingReply>(this.pingPattern, {}).subscribe({
+        next: (reply) => done(reply?.nodeId === this.nodeId || reply?.nodeId === ''),
+        error: () => done(false),
+      });
+      function done(alive: boolean): void {
+        clearTimeout(timer);
+        link.subscription?.unsubscribe();
+        resolve(alive);
+      }
+    });
+  }
+
   /** Asks the node to abort a call; best effort (over TCP the node also aborts every call of a dropped connection). */
   cancel(requestId: string, reason?: string): void {
     this.client.emit(this.cancelPattern, { requestId, ...(reason ? { reason } : {}) }).subscribe({ error: () => undefined });
   }
 
-  /** Never throws: closing a link whose broker is already gone is not an error. Calls in flight fail with NODE_UNAVAILABLE. */
-  close(): void {
+  /**
+   * Never throws: closing a link whose broker is already gone is not an error. Calls in flight fail with
+   * NODE_UNAVAILABLE and `reason` (for example "node pi-1 left the registry").
+   */
+  close(reason?: string): void {
+    const error = new PimcpError(ErrorCode.NodeUnavailable, reason ?? `the link to node ${this.nodeId} was closed during the call`);
+    for (const fail of [...this.inFlight]) fail(error);
     Promise.resolve()
       .then(() => this.client.close())
       .catch(() => undefined);

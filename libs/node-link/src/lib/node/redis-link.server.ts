@@ -1,9 +1,8 @@
 import { ServerRedis } from '@nestjs/microservices';
-import { type CancelRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError } from '@pimcp/protocol';
+import { NodeLinkPatterns, nodeLinkChannel, PimcpError } from '@pimcp/protocol';
 import { catchError, defer, type Observable, throwError } from 'rxjs';
 import { redisLinkOptions } from '../redis-link-options';
-import { parseInvokeRequest } from './parse-invoke-request';
-import type { ToolInvoker } from './tool-invoker';
+import type { NodeLinkHandlers } from './node-link.handlers';
 
 /**
  * The node end of the link through a Redis broker, for edge nodes that can only dial out: the node
@@ -12,13 +11,14 @@ import type { ToolInvoker } from './tool-invoker';
 export class RedisLinkServer {
   private readonly server: ServerRedis;
 
-  constructor(invoker: ToolInvoker, options: { url: string; nodeId: string }) {
+  constructor(handlers: NodeLinkHandlers, options: { url: string; nodeId: string }) {
     this.server = new ServerRedis(redisLinkOptions(options.url));
-    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.invoke, options.nodeId), async (request: unknown): Promise<Observable<unknown>> =>
-      defer(() => invoker.invoke(parseInvokeRequest(request))).pipe(catchError((err: unknown) => throwError(() => (err instanceof PimcpError ? err.toBody() : err)))));
-    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.cancel, options.nodeId), async (request: CancelRequest) => {
-      if (request && typeof request.requestId === 'string') invoker.cancel(request.requestId, request.reason);
-    }, true);
+    const streamed = (handle: (payload: unknown) => Observable<unknown>) => async (payload: unknown): Promise<Observable<unknown>> =>
+      defer(() => handle(payload)).pipe(catchError((err: unknown) => throwError(() => (err instanceof PimcpError ? err.toBody() : err))));
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.invoke, options.nodeId), streamed((p) => handlers.invoke(p)));
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.request, options.nodeId), streamed((p) => handlers.request(p)));
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.ping, options.nodeId), async () => handlers.ping());
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.cancel, options.nodeId), async (payload: unknown) => handlers.cancel(payload), true);
   }
 
   start(): Promise<void> {

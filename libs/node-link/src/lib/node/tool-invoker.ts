@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ErrorCode, type InvokeEvent, type InvokeRequest, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { runTool, type ToolContext, type ToolDefinition, type ToolLogger } from '@pimcp/plugin-sdk';
 import { Observable } from 'rxjs';
 
@@ -35,7 +35,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Runs invocations on a node, whatever the transport: finds the tool (TOOL_UNKNOWN), validates the
  * arguments (INVALID_ARGUMENTS), runs the handler with an AbortSignal tied to cancel, deadline and
- * shutdown, and streams progress events then exactly one result event. Failures end the stream with a
+ * shutdown, and streams progress and log events then exactly one result event. Failures end the stream with a
  * PimcpError; tool-level failures are results with `isError: true`.
  */
 export class ToolInvoker {
@@ -161,15 +161,18 @@ export class ToolInvoker {
     return undefined;
   }
 
-  private context(tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent) => void): ToolContext {
+  private context(tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent | LogEvent) => void): ToolContext {
     let last = -Infinity;
+    const local = this.options.toolLogger?.(tool, request.requestId) ?? requestLogger(tool, request.requestId);
     return {
       signal,
       requestId: request.requestId,
       caller: request.caller,
       deadline: request.deadline,
       meta: request.meta ?? {},
-      logger: this.options.toolLogger?.(tool, request.requestId) ?? requestLogger(tool, request.requestId),
+      logger: relayingLogger(local, (level, message) => {
+        if (!signal.aborted) emit({ type: 'log', level, logger: tool.name, data: message });
+      }),
       progress: (progress, total, message) => {
         // MCP requires progress to increase; anything else would be relayed as a protocol violation.
         if (signal.aborted || !Number.isFinite(progress) || progress <= last || (total !== undefined && !Number.isFinite(total))) return;
@@ -182,6 +185,24 @@ export class ToolInvoker {
   private nodeName(): string {
     return this.options.nodeId ? `node ${this.options.nodeId}` : 'this node';
   }
+}
+
+/** What a tool logs goes to the node's log and, as MCP notifications/message, to the caller (ADR 0008). */
+function relayingLogger(local: ToolLogger, relay: (level: LogEvent['level'], message: string) => void): ToolLogger {
+  return {
+    log: (message) => {
+      local.log(message);
+      relay('info', String(message));
+    },
+    warn: (message) => {
+      local.warn(message);
+      relay('warning', String(message));
+    },
+    error: (message) => {
+      local.error(message);
+      relay('error', String(message));
+    },
+  };
 }
 
 function requestLogger(tool: ToolDefinition, requestId: string): ToolLogger {

@@ -10,6 +10,8 @@ export enum ErrorCode {
   StoreUnavailable = 'STORE_UNAVAILABLE',
   RegistryUnavailable = 'REGISTRY_UNAVAILABLE',
   ToolUnknown = 'TOOL_UNKNOWN',
+  ResourceUnknown = 'RESOURCE_UNKNOWN',
+  PromptUnknown = 'PROMPT_UNKNOWN',
   InvalidArguments = 'INVALID_ARGUMENTS',
   NodeUnavailable = 'NODE_UNAVAILABLE',
   DeadlineExceeded = 'DEADLINE_EXCEEDED',

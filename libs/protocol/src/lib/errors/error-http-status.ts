@@ -12,6 +12,8 @@ export const errorHttpStatus = {
   [ErrorCode.StoreUnavailable]: 503,
   [ErrorCode.RegistryUnavailable]: 503,
   [ErrorCode.ToolUnknown]: 404,
+  [ErrorCode.ResourceUnknown]: 404,
+  [ErrorCode.PromptUnknown]: 404,
   [ErrorCode.InvalidArguments]: 400,
   [ErrorCode.NodeUnavailable]: 503,
   [ErrorCode.DeadlineExceeded]: 504,

@@ -2,9 +2,10 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsObject, IsString, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested,
 } from 'class-validator';
 import { CapabilityDefinitionDto } from './capability-definition.dto';
+import { PromptDefinitionDto, ResourceDefinitionDto, ResourceTemplateDefinitionDto } from './offering-definitions.dto';
 import { LINK_ADDRESS_PATTERN, manifestLimits, NODE_ID_PATTERN } from './manifest-limits';
 
 /** What a node sends when it joins: who it is, where to reach it, what it offers. */
@@ -28,4 +29,18 @@ export class NodeManifestDto {
   @IsArray() @ArrayMaxSize(manifestLimits.capabilitiesPerNode)
   @ValidateNested({ each: true }) @Type(() => CapabilityDefinitionDto)
   capabilities!: CapabilityDefinitionDto[];
+
+  /** Fixed resources (MCP resources/list); federated by URI across nodes. */
+  @IsOptional() @IsArray() @ArrayMaxSize(manifestLimits.resourcesPerNode)
+  @ValidateNested({ each: true }) @Type(() => ResourceDefinitionDto)
+  resources?: ResourceDefinitionDto[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(manifestLimits.resourceTemplatesPerNode)
+  @ValidateNested({ each: true }) @Type(() => ResourceTemplateDefinitionDto)
+  resourceTemplates?: ResourceTemplateDefinitionDto[];
+
+  /** Prompt templates (MCP prompts/list); federated by name across nodes. */
+  @IsOptional() @IsArray() @ArrayMaxSize(manifestLimits.promptsPerNode)
+  @ValidateNested({ each: true }) @Type(() => PromptDefinitionDto)
+  prompts?: PromptDefinitionDto[];
 }

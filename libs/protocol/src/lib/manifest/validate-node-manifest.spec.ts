@@ -111,4 +111,41 @@ describe('validateNodeManifest', () => {
   it('rejects link addresses with an unknown scheme', () => {
     expect(problemsOf(manifest({ linkAddress: 'http://x:1' }))[0]?.path).toBe('linkAddress');
   });
+
+  describe('resources, resource templates and prompts', () => {
+    const offerings = {
+      resources: [{ uri: 'pi://logs/app', name: 'app log', mimeType: 'text/plain' }],
+      resourceTemplates: [{ uriTemplate: 'pi://sensors/{name}', name: 'sensor' }],
+      prompts: [{ name: 'summarize_logs', description: 'Summarize a log', arguments: [{ name: 'uri', required: true }] }],
+    };
+
+    it('accepts them and keeps them on the returned manifest', () => {
+      const result = validateNodeManifest(manifest(offerings));
+      expect(result.resources?.[0]?.uri).toBe('pi://logs/app');
+      expect(result.resourceTemplates?.[0]?.uriTemplate).toBe('pi://sensors/{name}');
+      expect(result.prompts?.[0]?.arguments?.[0]).toEqual({ name: 'uri', required: true });
+    });
+
+    it('rejects a URI without a scheme, a nameless resource and a prompt name with spaces, naming each field', () => {
+      const problems = problemsOf(manifest({
+        resources: [{ uri: 'logs/app', name: '' }],
+        prompts: [{ name: 'sum logs' }],
+      }));
+      expect(problems.map((p) => p.path).sort()).toEqual(['prompts[0].name', 'resources[0].name', 'resources[0].uri']);
+    });
+
+    it('rejects duplicate URIs, templates and prompt names within one node', () => {
+      const problems = problemsOf(manifest({
+        resources: [offerings.resources[0], offerings.resources[0]],
+        resourceTemplates: [offerings.resourceTemplates[0], offerings.resourceTemplates[0]],
+        prompts: [offerings.prompts[0], offerings.prompts[0]],
+      }));
+      expect(problems.map((p) => p.path)).toEqual(['resources[1].uri', 'resourceTemplates[1].uriTemplate', 'prompts[1].name']);
+      expect(problems[0]?.message).toContain('also at resources[0]');
+    });
+
+    it('rejects unknown fields inside them', () => {
+      expect(problemsOf(manifest({ prompts: [{ name: 'p', handler: 'x' }] }))[0]?.path).toBe('prompts[0].handler');
+    });
+  });
 });

@@ -22,6 +22,9 @@ export function validateNodeManifest(input: unknown): NodeManifest {
   );
   if (Array.isArray(manifest.capabilities)) problems.push(...capabilityProblems(manifest));
   if (isPlainObject(manifest.labels)) problems.push(...labelProblems(manifest.labels));
+  problems.push(...duplicateProblems('resources', manifest.resources, 'uri'));
+  problems.push(...duplicateProblems('resourceTemplates', manifest.resourceTemplates, 'uriTemplate'));
+  problems.push(...duplicateProblems('prompts', manifest.prompts, 'name'));
   if (problems.length > 0) {
     const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
     throw new PimcpError(ErrorCode.InvalidManifest, `invalid node manifest: ${summary}`, problems);
@@ -49,6 +52,21 @@ function capabilityProblems(manifest: NodeManifestDto): FieldProblem[] {
       const problem = jsonSchemaProblem(schema);
       if (problem) problems.push({ path: `${at}.${field}`, message: `${field} ${problem}` });
     }
+  });
+  return problems;
+}
+
+/** Within one node a URI, URI template or prompt name names one thing. */
+function duplicateProblems<T extends object>(field: string, items: T[] | undefined, key: keyof T & string): FieldProblem[] {
+  if (!Array.isArray(items)) return [];
+  const problems: FieldProblem[] = [];
+  const seen = new Map<unknown, number>();
+  items.forEach((item, i) => {
+    const value = item && typeof item === 'object' ? item[key] : undefined;
+    if (typeof value !== 'string') return;
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, i);
+    else problems.push({ path: `${field}[${i}].${key}`, message: `duplicate ${key} "${value}" (also at ${field}[${first}])` });
   });
   return problems;
 }

@@ -2,7 +2,11 @@
 export const NodeLinkPatterns = {
   /** Request/stream: emits zero or more progress events, then exactly one result event. */
   invoke: 'node.invoke',
-  /** Fire-and-forget: aborts the handler of an invocation in flight. */
+  /** Request/stream: one result event for a resources/read, prompts/get or completion/complete. */
+  request: 'node.request',
+  /** Request/response: proves the node still answers on its link (used once it has left the registry). */
+  ping: 'node.ping',
+  /** Fire-and-forget: aborts the handler of an invocation or request in flight. */
   cancel: 'node.cancel',
 } as const;
 
@@ -46,7 +50,40 @@ export interface ResultEvent {
   result: Record<string, unknown>;
 }
 
-export type InvokeEvent = ProgressEvent | ResultEvent;
+/** MCP log severities, lowest first (RFC 5424 as MCP names them). */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A message the tool logged while it ran; the gateway relays it as MCP `notifications/message`. */
+export interface LogEvent {
+  type: 'log';
+  level: LogLevel;
+  /** Usually the tool's name. */
+  logger?: string;
+  data: unknown;
+}
+
+export type InvokeEvent = ProgressEvent | LogEvent | ResultEvent;
+
+/** A node's answer to a ping. */
+export interface PingReply {
+  nodeId: string;
+  inFlight: number;
+}
+
+/** The MCP methods besides tools/call that the gateway forwards to one node. */
+export const NODE_REQUEST_METHODS = ['resources/read', 'prompts/get', 'completion/complete'] as const;
+export type NodeRequestMethod = (typeof NODE_REQUEST_METHODS)[number];
+
+/** One forwarded MCP request; `params` are the client's, already checked by the SDK's schemas at the gateway. */
+export interface NodeRequest {
+  requestId: string;
+  method: NodeRequestMethod;
+  params: Record<string, unknown>;
+  /** Absolute deadline, epoch milliseconds. */
+  deadline: number;
+  caller: CallerIdentity;
+}
 
 export interface CancelRequest {
   requestId: string;

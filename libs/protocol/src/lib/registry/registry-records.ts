@@ -1,4 +1,5 @@
 import type { CapabilityDefinitionDto } from '../manifest/capability-definition.dto';
+import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition } from '../manifest/offering-definitions.dto';
 
 export type CapabilityDefinition = CapabilityDefinitionDto;
 
@@ -12,6 +13,18 @@ export interface NodeRecord {
   /** The etcd lease (decimal string) that every key of this node is attached to. */
   leaseId: string;
   capabilityNames: string[];
+  /** Resources, templates and prompts the node serves; absent when it serves none. */
+  offerings?: NodeOfferings;
+}
+
+/**
+ * What a node serves besides tools. Kept on the node record (ADR 0008): they carry no schema claims
+ * and come and go with the node, so they need no keys of their own.
+ */
+export interface NodeOfferings {
+  resources: ResourceDefinition[];
+  resourceTemplates: ResourceTemplateDefinition[];
+  prompts: PromptDefinition[];
 }
 
 /** One capability offered by one node. */

@@ -80,6 +80,19 @@ export function describeRegistryStoreContract(
         expect(search?.definition).toEqual(contractCapability('file.search'));
       });
 
+      it('keeps the node\'s resources, templates and prompts on its record, and drops them when it re-joins without', async () => {
+        const offerings = {
+          resources: [{ uri: 'pi://logs/app', name: 'app log' }],
+          resourceTemplates: [{ uriTemplate: 'pi://sensors/{name}', name: 'sensor' }],
+          prompts: [{ name: 'summarize', arguments: [{ name: 'uri', required: true }] }],
+        };
+        await store.join({ ...contractManifest('node-a', [contractCapability('file.search')]), ...offerings }, { ttlSeconds: 30 });
+        expect((await store.snapshot()).nodes[0]?.offerings).toEqual(offerings);
+
+        await store.join(contractManifest('node-a', [contractCapability('file.search')]), { ttlSeconds: 30 });
+        expect((await store.snapshot()).nodes[0]?.offerings).toBeUndefined();
+      });
+
       it('replaces an earlier registration of the same node: dropped capabilities vanish, nothing is duplicated', async () => {
         const first = await store.join(
           contractManifest('node-a', [contractCapability('file.search'), contractCapability('file.read')]), { ttlSeconds: 30 });

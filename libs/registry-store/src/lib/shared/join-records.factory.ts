@@ -1,6 +1,6 @@
 /** The records a join writes, built the same way by both adapters. */
 import {
-  majorVersion, schemaDigest, type CapabilityRecord, type NodeManifest, type NodeRecord,
+  majorVersion, schemaDigest, type CapabilityRecord, type NodeManifest, type NodeOfferings, type NodeRecord,
 } from '@pimcp/protocol';
 import { registryKeys } from '../registry-keys';
 
@@ -32,7 +32,19 @@ export function nodeRecord(manifest: NodeManifest, leaseId: string, joinedAt: Da
     joinedAt: joinedAt.toISOString(),
     leaseId,
     capabilityNames: manifest.capabilities.map((cap) => cap.name),
+    ...offeringsOf(manifest),
   };
+}
+
+/** Only nodes that serve resources or prompts carry the field, so tool-only records stay as they were. */
+function offeringsOf(manifest: NodeManifest): { offerings?: NodeOfferings } {
+  const offerings: NodeOfferings = {
+    resources: manifest.resources ?? [],
+    resourceTemplates: manifest.resourceTemplates ?? [],
+    prompts: manifest.prompts ?? [],
+  };
+  const empty = offerings.resources.length + offerings.resourceTemplates.length + offerings.prompts.length === 0;
+  return empty ? {} : { offerings: JSON.parse(JSON.stringify(offerings)) as NodeOfferings };
 }
 
 export function capabilityRecords(manifest: NodeManifest): CapabilityRecord[] {
