@@ -1,0 +1,11 @@
+export * from './lib/port/json-value';
+export * from './lib/port/context-change';
+export * from './lib/port/context-store.port';
+export * from './lib/errors/context-store.exception';
+export { type ContextLimits, DEFAULT_CONTEXT_LIMITS } from './lib/shared/context-limits';
+export { applyMergePatch } from './lib/shared/json-merge-patch';
+export * from './lib/memory/in-memory-context-store.adapter';
+export * from './lib/redis/redis-context-store.adapter';
+export { DEFAULT_CONTEXT_KEY_PREFIX } from './lib/redis/context-redis-keys';
+export * from './lib/replica/context-replica';
+export * from './lib/context-store.factory';

@@ -1,0 +1,37 @@
+/** Records what a watch delivers so contract tests can assert on order, resets and errors. */
+import { pollUntil } from '@pimcp/testing';
+import type { ContextChange } from '../port/context-change';
+import type { ContextStore, ContextWatch, WatchStart } from '../port/context-store.port';
+
+export class ContextChangeCollector {
+  readonly changes: ContextChange[] = [];
+  readonly errors: Error[] = [];
+  private watch: ContextWatch | undefined;
+
+  static async start(store: ContextStore, contextId: string, from: WatchStart): Promise<ContextChangeCollector> {
+    const collector = new ContextChangeCollector();
+    collector.watch = await store.watch(contextId, from, {
+      onChange: (change) => collector.changes.push(change),
+      onError: (error) => collector.errors.push(error),
+    });
+    return collector;
+  }
+
+  /** Revisions of the put and delete changes, in delivery order. */
+  get revisions(): number[] {
+    return this.changes.filter((change) => change.type !== 'reset').map((change) => change.revision);
+  }
+
+  async waitForRevision(revision: number, timeoutMs = 5000): Promise<void> {
+    await pollUntil(() => this.changes.some((change) => change.revision >= revision && change.type !== 'reset'),
+      { timeoutMs, description: `watch delivery of revision ${revision}` });
+  }
+
+  async waitFor(predicate: (change: ContextChange) => boolean, description: string, timeoutMs = 5000): Promise<ContextChange> {
+    return pollUntil(() => this.changes.find(predicate), { timeoutMs, description: `watch change: ${description}` });
+  }
+
+  async close(): Promise<void> {
+    await this.watch?.close();
+  }
+}

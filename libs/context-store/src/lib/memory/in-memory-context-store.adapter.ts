@@ -1,0 +1,211 @@
+import { ContextStoreErrorCode, ContextStoreException } from '../errors/context-store.exception';
+import type { ContextChange } from '../port/context-change';
+import type {
+  ContextPage, ContextStore, ContextValue, ContextWatch, ContextWatchListener, DeleteOptions, DeleteResult,
+  ListOptions, PatchOptions, PatchResult, PutOptions, WatchStart, WriteConditions, WriteResult,
+} from '../port/context-store.port';
+import type { JsonValue } from '../port/json-value';
+import { ContextDocument, entrySize } from '../shared/context-document';
+import {
+  encodeValue, pageSize, ttlMilliseconds, validateConditions, validateContextId, validateKey, validateWatchStart,
+} from '../shared/context-input.validator';
+import { type ContextLimits, limitErrors, resolveContextLimits } from '../shared/context-limits';
+import { applyMergePatch } from '../shared/json-merge-patch';
+import { listCursor } from '../shared/list-cursor';
+import { revisionConflict } from '../shared/revision-conflict';
+import { InMemoryContextWatch } from './in-memory-context.watch';
+
+export interface InMemoryContextStoreOptions {
+  limits?: Partial<ContextLimits>;
+}
+
+interface LiveContext {
+  doc: ContextDocument;
+  /** The last `limits.historyLength` changes, for watchers that start behind. */
+  history: ContextChange[];
+  expiresAt?: number;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Contexts in this process only: the single-machine default. Every call runs to completion in one turn of the
+ * event loop, which is what makes its writes atomic.
+ */
+export class InMemoryContextStore implements ContextStore {
+  private readonly contexts = new Map<string, LiveContext>();
+  private readonly watchers = new Map<string, Set<InMemoryContextWatch>>();
+  private readonly limits: ContextLimits;
+  private closed = false;
+
+  constructor(options: InMemoryContextStoreOptions = {}) {
+    this.limits = resolveContextLimits(options.limits);
+  }
+
+  async get(contextId: string, key: string): Promise<ContextValue | undefined> {
+    this.assertOpen();
+    validateContextId(contextId);
+    validateKey(key);
+    return this.live(contextId)?.doc.get(key);
+  }
+
+  async list(contextId: string, options: ListOptions = {}): Promise<ContextPage> {
+    this.assertOpen();
+    validateContextId(contextId);
+    const limit = pageSize(options);
+    const after = listCursor.decode(options.cursor);
+    const context = this.live(contextId);
+    return context ? context.doc.page({ prefix: options.prefix, limit, after }) : { entries: [], revision: 0 };
+  }
+
+  async put(contextId: string, key: string, value: JsonValue, options: PutOptions = {}): Promise<WriteResult> {
+    this.assertWrite(contextId, key, options);
+    const { json } = this.encode(contextId, key, value);
+    return { revision: this.write(contextId, key, json, options) };
+  }
+
+  async patch(contextId: string, key: string, mergePatch: JsonValue, options: PatchOptions = {}): Promise<PatchResult> {
+    this.assertWrite(contextId, key, options);
+    encodeValue(mergePatch, `the merge patch for key "${key}" in context "${contextId}"`);
+    const value = applyMergePatch(this.live(contextId)?.doc.get(key)?.value, mergePatch);
+    const { json } = this.encode(contextId, key, value);
+    return { revision: this.write(contextId, key, json, options), value };
+  }
+
+  async delete(contextId: string, key: string, options: DeleteOptions = {}): Promise<DeleteResult> {
+    this.assertWrite(contextId, key, options);
+    const context = this.live(contextId);
+    this.checkConditions(contextId, key, context, options);
+    if (!context || !context.doc.has(key)) return { revision: context?.doc.revision ?? 0, deleted: false };
+    const revision = context.doc.revision + 1;
+    context.doc.remove(key, revision);
+    this.record(contextId, context, { type: 'delete', contextId, key, revision });
+    return { revision, deleted: true };
+  }
+
+  async expire(contextId: string, ttlSeconds: number): Promise<boolean> {
+    this.assertOpen();
+    validateContextId(contextId);
+    const ttlMs = ttlMilliseconds(ttlSeconds);
+    const context = this.live(contextId);
+    if (!context) return false;
+    this.setExpiry(contextId, context, ttlMs);
+    return true;
+  }
+
+  async watch(contextId: string, from: WatchStart, listener: ContextWatchListener): Promise<ContextWatch> {
+    this.assertOpen();
+    validateContextId(contextId);
+    validateWatchStart(from);
+    const watchers = this.watchers.get(contextId) ?? new Set<InMemoryContextWatch>();
+    this.watchers.set(contextId, watchers);
+    const watch = new InMemoryContextWatch(listener, (closed) => {
+      watchers.delete(closed);
+      if (watchers.size === 0) this.watchers.delete(contextId);
+    });
+    for (const change of this.catchUp(contextId, from)) watch.push(change);
+    watchers.add(watch);
+    return watch;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const context of this.contexts.values()) clearTimeout(context.timer);
+    this.contexts.clear();
+    const error = new ContextStoreException(ContextStoreErrorCode.Closed, 'the context store was closed');
+    for (const watchers of this.watchers.values()) for (const watch of watchers) watch.fail(error);
+  }
+
+  /** What a new watcher gets before live changes: history after `from`, or a reset when that is not possible. */
+  private catchUp(contextId: string, from: WatchStart): ContextChange[] {
+    const context = this.live(contextId);
+    const revision = context?.doc.revision ?? 0;
+    const reset = (reason: 'snapshot' | 'trimmed' | 'expired'): ContextChange[] =>
+      [{ type: 'reset', contextId, reason, entries: context?.doc.all() ?? [], revision }];
+    if (from === 'snapshot') return reset('snapshot');
+    if (from > revision) return reset('expired');
+    if (from === revision) return [];
+    const history = context?.history ?? [];
+    if ((history[0]?.revision ?? Infinity) > from + 1) return reset('trimmed');
+    return history.filter((change) => change.revision > from);
+  }
+
+  private write(contextId: string, key: string, json: string, options: PutOptions): number {
+    const ttlMs = options.ttlSeconds === undefined ? undefined : ttlMilliseconds(options.ttlSeconds);
+    const existing = this.live(contextId);
+    this.checkConditions(contextId, key, existing, options);
+    const doc = existing?.doc ?? new ContextDocument();
+    if (!doc.has(key) && doc.keyCount >= this.limits.maxKeys) throw limitErrors.tooManyKeys(contextId, this.limits.maxKeys);
+    const bytes = doc.bytes - doc.sizeOf(key) + entrySize(key, json);
+    if (bytes > this.limits.maxContextBytes) throw limitErrors.contextTooLarge(contextId, bytes, this.limits.maxContextBytes);
+
+    const context = existing ?? { doc, history: [] };
+    this.contexts.set(contextId, context);
+    const revision = doc.revision + 1;
+    doc.put(key, json, revision);
+    this.record(contextId, context, { type: 'put', contextId, key, value: JSON.parse(json) as JsonValue, revision });
+    if (ttlMs !== undefined) this.setExpiry(contextId, context, ttlMs);
+    return revision;
+  }
+
+  private record(contextId: string, context: LiveContext, change: ContextChange): void {
+    context.history.push(change);
+    if (context.history.length > this.limits.historyLength) context.history.shift();
+    for (const watch of this.watchers.get(contextId) ?? []) watch.push(change);
+  }
+
+  private checkConditions(contextId: string, key: string, context: LiveContext | undefined, conditions: WriteConditions): void {
+    const keyRevision = context?.doc.revisionOf(key) ?? 0;
+    if (conditions.expectedRevision !== undefined && conditions.expectedRevision !== keyRevision) {
+      throw revisionConflict.key(contextId, key, conditions.expectedRevision, keyRevision);
+    }
+    const contextRevision = context?.doc.revision ?? 0;
+    if (conditions.expectedContextRevision !== undefined && conditions.expectedContextRevision !== contextRevision) {
+      throw revisionConflict.context(contextId, conditions.expectedContextRevision, contextRevision);
+    }
+  }
+
+  private encode(contextId: string, key: string, value: unknown): { json: string } {
+    const { json, bytes } = encodeValue(value, `the value of key "${key}" in context "${contextId}"`);
+    if (bytes > this.limits.maxValueBytes) throw limitErrors.valueTooLarge(contextId, key, bytes, this.limits.maxValueBytes);
+    return { json };
+  }
+
+  /** The context unless it has expired; an expired one is dropped here even if its timer has not fired yet. */
+  private live(contextId: string): LiveContext | undefined {
+    const context = this.contexts.get(contextId);
+    if (context?.expiresAt !== undefined && context.expiresAt <= Date.now()) {
+      this.drop(contextId, context);
+      return undefined;
+    }
+    return context;
+  }
+
+  private setExpiry(contextId: string, context: LiveContext, ttlMs: number): void {
+    clearTimeout(context.timer);
+    context.expiresAt = Date.now() + ttlMs;
+    // The timer tells watchers at once; live() covers reads that come first.
+    context.timer = setTimeout(() => this.drop(contextId, context), ttlMs);
+    context.timer.unref();
+  }
+
+  private drop(contextId: string, context: LiveContext): void {
+    if (this.contexts.get(contextId) !== context) return;
+    clearTimeout(context.timer);
+    this.contexts.delete(contextId);
+    const reset: ContextChange = { type: 'reset', contextId, reason: 'expired', entries: [], revision: 0 };
+    for (const watch of this.watchers.get(contextId) ?? []) watch.push(reset);
+  }
+
+  private assertWrite(contextId: string, key: string, options: PutOptions): void {
+    this.assertOpen();
+    validateContextId(contextId);
+    validateKey(key);
+    validateConditions(options);
+    if (options.ttlSeconds !== undefined) ttlMilliseconds(options.ttlSeconds);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ContextStoreException(ContextStoreErrorCode.Closed, 'the context store was closed; create a new one');
+  }
+}

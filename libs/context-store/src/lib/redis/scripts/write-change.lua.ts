@@ -1,0 +1,58 @@
+/**
+ * Every write of a context in one step: checks the expected revisions and the limits, updates the snapshot
+ * (values, revs, index, meta), appends the change to the stream under the id `<revision>-0`, and keeps one TTL
+ * on all five keys. Redis runs a script alone, so concurrent writers cannot interleave and no update is lost.
+ *
+ * KEYS: meta, values, revs, index, log
+ * ARGV: op (put|del), key, json, expectedRevision|'', expectedContextRevision|'', ttlMs|'',
+ *       maxContextBytes, maxKeys, historyLength, epoch for a new context
+ * Returns {outcome, number}: ok/revision, noop/context revision, key-conflict/key revision,
+ *         context-conflict/context revision, too-many-keys/0, too-large/bytes.
+ */
+export const WRITE_CHANGE_LUA = `
+local meta, values, revs, index, log = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local op, key, json = ARGV[1], ARGV[2], ARGV[3]
+local state = redis.call('HMGET', meta, 'rev', 'epoch', 'bytes')
+local contextRev = tonumber(state[1]) or 0
+local epoch = state[2] or ARGV[10]
+local bytes = tonumber(state[3]) or 0
+local keyRev = tonumber(redis.call('HGET', revs, key)) or 0
+
+if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= keyRev then return {'key-conflict', keyRev} end
+if ARGV[5] ~= '' and tonumber(ARGV[5]) ~= contextRev then return {'context-conflict', contextRev} end
+
+local oldSize = 0
+if keyRev > 0 then oldSize = #key + redis.call('HSTRLEN', values, key) end
+if op == 'del' then
+  if keyRev == 0 then return {'noop', contextRev} end
+  bytes = bytes - oldSize
+else
+  if keyRev == 0 and redis.call('HLEN', values) >= tonumber(ARGV[8]) then return {'too-many-keys', 0} end
+  bytes = bytes - oldSize + #key + #json
+  if bytes > tonumber(ARGV[7]) then return {'too-large', bytes} end
+end
+
+-- Read before this write creates keys: a key created now (e.g. values after all were deleted) must get the
+-- context's remaining TTL too, or parts of the context would outlive the rest.
+local ttl = tonumber(ARGV[6]) or redis.call('PTTL', meta)
+local rev = contextRev + 1
+local revText = string.format('%d', rev)
+-- The stream first: a script is not rolled back, and XADD is the call that can refuse (an id not above the
+-- stream's last one means the context's keys were damaged, e.g. evicted one by one); then nothing is written.
+if op == 'del' then
+  redis.call('XADD', log, 'MAXLEN', '~', ARGV[9], revText .. '-0', 'e', epoch, 't', 'del', 'k', key)
+  redis.call('HDEL', values, key)
+  redis.call('HDEL', revs, key)
+  redis.call('ZREM', index, key)
+else
+  redis.call('XADD', log, 'MAXLEN', '~', ARGV[9], revText .. '-0', 'e', epoch, 't', 'put', 'k', key, 'v', json)
+  redis.call('HSET', values, key, json)
+  redis.call('HSET', revs, key, revText)
+  redis.call('ZADD', index, 0, key)
+end
+redis.call('HSET', meta, 'rev', revText, 'epoch', epoch, 'bytes', string.format('%d', bytes))
+if ttl > 0 then
+  for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return {'ok', rev}
+`;
