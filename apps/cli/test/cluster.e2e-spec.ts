@@ -25,7 +25,7 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
     up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '2', '--lease-ttl', String(LEASE_TTL_SECONDS), '--file-root', fileRoot], {
       cwd,
-      env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures' },
+      env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures,context-demo' },
     });
     mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
     registryLink = await up.waitFor(/node link: +(\S+)/);
@@ -109,6 +109,28 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     await client.callTool({ name: 'test_tool_with_logging', arguments: {} });
     await pollUntil(() => logs.length >= 3, { timeoutMs: 2_000, description: 'three log messages' });
     expect(logs).toEqual(['Tool execution started', 'Tool processing data', 'Tool execution completed']);
+  });
+
+  it('shares context across nodes over Redis: one node writes, another reads, a subscribed client hears of it', async () => {
+    const watcher = await connect('legacy');
+    const updates: string[] = [];
+    watcher.setNotificationHandler('notifications/resources/updated', (n) => {
+      updates.push(n.params.uri);
+    });
+    await watcher.subscribeResource({ uri: 'context://demo' });
+    await new Promise((r) => setTimeout(r, 200)); // the GET stream opens after initialized
+
+    const client = await connect('modern');
+    const meta = { 'io.pimcp/context': 'demo' };
+    const remembered = await client.callTool({ name: 'local-1.demo.remember', arguments: { key: 'plan', value: { step: 3 } }, _meta: meta });
+    expect(remembered.structuredContent).toMatchObject({ context: 'demo', key: 'plan' });
+    const recalled = await client.callTool({ name: 'local-2.demo.recall', arguments: { key: 'plan' }, _meta: meta });
+    expect(recalled.structuredContent).toMatchObject({ context: 'demo', found: true, value: { step: 3 } });
+    await pollUntil(() => updates.includes('context://demo') || undefined, { timeoutMs: 5_000, description: 'resources/updated for context://demo' });
+    const read = await watcher.readResource({ uri: 'context://demo/plan' });
+    expect(JSON.parse(String((read.contents[0] as { text?: string }).text))).toEqual({ step: 3 });
+    // The model's own view of the same memory, through the gateway's tool.
+    expect((await client.callTool({ name: 'context.get', arguments: { context: 'demo', key: 'plan' } })).structuredContent).toMatchObject({ value: { step: 3 } });
   });
 
   it('relays progress from the node to the client', async () => {

@@ -6,3 +6,4 @@ export * from './lib/run/validate-arguments';
 export * from './lib/run/run-tool';
 export * from './lib/offerings/offering-definitions';
 export * from './lib/offerings/define-offerings';
+export * from './lib/context/context-handle';

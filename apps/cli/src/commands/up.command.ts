@@ -1,6 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { createContextStore } from '@pimcp/context-store';
 import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
 import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
@@ -23,7 +24,7 @@ export function registerUpCommand(program: Command): void {
     .command('up')
     .description('run PiMCP in this process (embedded stores unless --etcd/--redis); Ctrl-C stops it')
     .option('--etcd <urls>', 'comma-separated etcd endpoints instead of the embedded registry store')
-    .option('--redis <url>', 'Redis URL for shared session state instead of in-process sessions')
+    .option('--redis <url>', 'Redis URL for sessions, shared contexts and the node link broker instead of in-process state')
     .option('--nodes <n>', 'how many edge nodes to run', '1')
     .option('--port <port>', 'gateway port (default 8080, or PIMCP_GATEWAY_PORT)')
     .option('--file-root <dir>', 'let the nodes\' file.search and file.read read this directory (default: no file tools)')
@@ -44,8 +45,12 @@ export function registerUpCommand(program: Command): void {
       const gwConfig = gatewayConfig.load({ env });
       // One embedded store serves registry and gateway alike; with etcd each opens its own client.
       const sharedStore = regConfig.etcdHosts.length === 0 ? createRegistryStore({}) : undefined;
+      // Without Redis, one in-memory context store is the shared memory of the gateway and every node.
+      const sharedContexts = options.redis ? undefined : createContextStore({});
       const registry = await bootstrapRegistry({ config: regConfig, ...(sharedStore ? { store: sharedStore } : {}) });
-      const gateway = await startGatewayRuntime({ config: gwConfig, ...(sharedStore ? { registryStore: sharedStore } : {}) });
+      const gateway = await startGatewayRuntime({
+        config: gwConfig, ...(sharedStore ? { registryStore: sharedStore } : {}), ...(sharedContexts ? { contextStore: sharedContexts } : {}),
+      });
       const nodes: RunningEdgeNode[] = [];
       for (let i = 1; i <= nodeCount; i++) {
         const config = edgeNodeConfig.load({
@@ -56,7 +61,7 @@ export function registerUpCommand(program: Command): void {
             ...(options.fileRoot ? { PIMCP_NODE_FILE_ROOT: resolve(options.fileRoot) } : {}),
           },
         });
-        nodes.push(await bootstrapEdgeNode({ config }));
+        nodes.push(await bootstrapEdgeNode({ config, ...(sharedContexts ? { contextStore: sharedContexts } : {}) }));
       }
       const tokenFile = join(STATE_DIR, 'dev-token');
       writeFileSync(tokenFile, `${credentials.mintToken({ subject: 'dev', audience: gateway.mcpUrl })}\n`, { mode: 0o600 });
@@ -79,6 +84,7 @@ export function registerUpCommand(program: Command): void {
       await gateway.close();
       await registry.close();
       await sharedStore?.close();
+      await sharedContexts?.close();
     });
 }
 

@@ -4,10 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { NodeLinkHandlers, OfferingHost, publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
 import { ConfigError } from '@pimcp/config';
+import { type ContextStore, createContextStore } from '@pimcp/context-store';
 import { type PluginContents, type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
+import { NodeContexts } from './context/node-contexts';
 import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
@@ -24,6 +26,8 @@ export interface EdgeNodeOptions {
   tools?: ToolDefinition[];
   /** Resources, templates and prompts beyond the configured plugins'. */
   offerings?: Omit<PluginContents, 'tools'>;
+  /** The shared context store (the all-in-one passes its in-memory one); by default Redis at PIMCP_REDIS_URL, if set. */
+  contextStore?: ContextStore;
   logger?: LoggerService | false;
 }
 
@@ -44,7 +48,12 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const plugins = loadPlugins(config.plugins);
   const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
-  const invoker = new ToolInvoker(tools, { nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls });
+  const ownedStore = options.contextStore ? undefined : config.redisUrl ? createContextStore({ redisUrl: config.redisUrl }) : undefined;
+  const contextStore = options.contextStore ?? ownedStore;
+  const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
+  const invoker = new ToolInvoker(tools, {
+    nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
+  });
   const extra = options.offerings ?? {};
   const offerings = new OfferingHost({
     resources: [...plugins.resources, ...(extra.resources ?? [])],
@@ -87,6 +96,8 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         registry.close();
         await localMcp?.close();
         await link.close();
+        await contexts?.close();
+        await ownedStore?.close();
       })();
       return stopping;
     },

@@ -1,4 +1,4 @@
-import type { ToolContext } from '@pimcp/plugin-sdk';
+import { type ToolContext, unavailableContext } from '@pimcp/plugin-sdk';
 
 /** A handler context for calling a tool directly in a unit test. */
 export function toolContext(overrides: Partial<ToolContext> = {}): ToolContext {
@@ -8,6 +8,7 @@ export function toolContext(overrides: Partial<ToolContext> = {}): ToolContext {
     requestId: 'r-test',
     caller: { subject: 'test' },
     meta: {},
+    context: unavailableContext('test', 'unit tests have no context store'),
     deadline: Date.now() + 10_000,
     logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
     ...overrides,

@@ -5,22 +5,29 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
+import type { ContextStore } from '@pimcp/context-store';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallToolUseCase } from './calls/call-tool.usecase';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
+import { LocalTools } from './calls/local-tools';
 import type { NodeInvoker } from './calls/node-invoker.port';
 import type { OfferingCatalog } from './calls/offering-catalog.port';
 import { ProviderPicker } from './calls/provider-picker';
 import type { ToolCatalog } from './calls/tool-catalog.port';
 import { canonicalUrlOf, type GatewayConfig } from './config/gateway.config';
+import { followContextChanges } from './contexts/context-change.notifier';
+import { ContextResources } from './contexts/context-resources';
+import { contextTools } from './contexts/context-tools';
+import { storeContextHandle } from './contexts/store-context-handle';
 import { GatewayServerModule } from './gateway-server.module';
 import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
 import { BoundedEventStore } from './mcp/bounded-event-store';
 import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
 import { McpEndpoint } from './mcp/mcp-endpoint';
+import { ResourceSubscriptions } from './mcp/resource-subscriptions';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -30,6 +37,8 @@ export interface GatewayDependencies {
   offerings: OfferingCatalog;
   invoker: NodeInvoker;
   sessions: SessionStore;
+  /** Shared contexts: served as context:// resources and the context.* tools. Without it neither is offered. */
+  contextStore?: ContextStore;
   /** Overrides the configured JWT public key (tests, the all-in-one). */
   verifier?: OAuthTokenVerifier;
   logger?: LoggerService | false;
@@ -57,16 +66,23 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   let mcpUrl = canonicalUrlOf(config, config.port);
   const verifier = deps.verifier ?? fileVerifier(config, () => mcpUrl);
   const picker = new ProviderPicker();
+  const store = deps.contextStore;
+  const localTools = store ? new LocalTools(contextTools(store), (id) => storeContextHandle(store, id), config.callTimeoutMs) : undefined;
+  const subscriptions = new ResourceSubscriptions();
   const factory = new GatewayMcpServerFactory({ name: 'pimcp-gateway', version: deps.version ?? '0.1.0' }, {
     tools: deps.catalog,
     offerings: deps.offerings,
-    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), picker, deps.invoker, config.callTimeoutMs),
+    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), picker, deps.invoker, config.callTimeoutMs, localTools),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
+    subscriptions,
+    ...(localTools ? { localTools } : {}),
+    ...(store ? { contexts: new ContextResources(store) } : {}),
   });
-  const endpoint = new McpEndpoint(factory, { tools: deps.catalog, offerings: deps.offerings }, deps.sessions, new BoundedEventStore(), {
+  const endpoint = new McpEndpoint(factory, { tools: deps.catalog, offerings: deps.offerings }, subscriptions, deps.sessions, new BoundedEventStore(), {
     sessionTtlSeconds: config.sessionTtlSeconds,
     maxRequestBodySize: config.maxBodyBytes,
   });
+  const stopFollowing = store ? await followContextChanges(store, (uri) => endpoint.notifyResourceUpdated(uri)) : undefined;
   // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
   mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
     path: config.path,
@@ -85,6 +101,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     listenUrl: `http://${urlHost(config.host)}:${boundPort}${config.path}`,
     endpoint,
     close: async () => {
+      await stopFollowing?.();
       await endpoint.close();
       server.closeAllConnections?.();
       await app.close();

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { CatalogCache } from '@pimcp/catalog';
+import { type ContextStore, createContextStore } from '@pimcp/context-store';
 import { createRegistryStore, type RegistryStore } from '@pimcp/registry-store';
 import { InMemorySessionStore, RedisSessionStore, type SessionStore } from '@pimcp/session-store';
 import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-catalog';
@@ -15,6 +16,8 @@ export interface GatewayRuntimeOptions {
   registryStore?: RegistryStore;
   verifier?: OAuthTokenVerifier;
   logger?: LoggerService | false;
+  /** Share the all-in-one's in-memory context store; by default Redis at PIMCP_REDIS_URL, else an in-memory one. */
+  contextStore?: ContextStore;
 }
 
 /** A gateway wired to real adapters: catalog from the registry store, node link over TCP, sessions in Redis or memory. */
@@ -24,13 +27,15 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
   const cache = new CatalogCache(store);
   await cache.start();
+  const ownedContexts = options.contextStore ? undefined : createContextStore({ redisUrl: config.redisUrl });
+  const contextStore = options.contextStore ?? (ownedContexts as ContextStore);
   const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
   const invoker = new NodeLinkNodeInvoker(brokerUrl ? { redisUrl: brokerUrl } : {});
   // A node that left the catalog cannot answer: fail its calls now rather than at their deadlines.
   const stopDroppingLostNodes = cache.onChange(() => invoker.retainOnly(cache.nodes()));
   const gateway = await bootstrapGateway({
-    config, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions,
+    config, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
@@ -41,6 +46,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       await gateway.close();
       await invoker.close();
       await sessions.close();
+      await ownedContexts?.close();
       await cache.stop();
       if (ownsStore) await store.close();
     },

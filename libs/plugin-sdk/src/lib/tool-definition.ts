@@ -1,4 +1,5 @@
 import type { CallerIdentity, CostClass, JsonSchemaObject, ToolAnnotationsDto } from '@pimcp/protocol';
+import type { ContextHandle } from './context/context-handle';
 
 /** What a handler may report while it works; relayed to the client as notifications/progress. */
 export type ProgressReporter = (progress: number, total?: number, message?: string) => void;
@@ -22,6 +23,8 @@ export interface ToolContext {
   deadline: number;
   /** The caller's `_meta` entries meant for tools (for example `io.pimcp/context`). */
   meta: Readonly<Record<string, unknown>>;
+  /** The call's shared context; on a node without a context store every use is a ToolError saying so. */
+  context: ContextHandle;
 }
 
 /** An MCP CallToolResult as plain JSON; every content type passes through unchanged. */

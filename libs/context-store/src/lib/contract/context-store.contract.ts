@@ -405,6 +405,29 @@ export function describeContextStoreContract(name: string, createHarness: () => 
       });
     });
 
+    describe('change feed', () => {
+      it('announces every put and delete of every context to another store instance, and stops when asked', async () => {
+        const listener = await harness.open();
+        const heard: Array<{ contextId: string; key: string; revision: number; type: string }> = [];
+        const stop = await listener.onWrite((note) => heard.push(note));
+        const other = `${ctx}-other`;
+        await store.put(ctx, 'a', 1);
+        await store.patch(other, 'b', { x: 1 });
+        await store.delete(ctx, 'a');
+        await store.delete(ctx, 'never-there');
+        await pollUntil(() => heard.length >= 3 || undefined, { timeoutMs: 3000, description: 'three change-feed notes' });
+        expect(heard.sort((x, y) => x.contextId.localeCompare(y.contextId) || x.revision - y.revision)).toEqual([
+          { contextId: ctx, key: 'a', revision: 1, type: 'put' },
+          { contextId: ctx, key: 'a', revision: 2, type: 'delete' },
+          { contextId: other, key: 'b', revision: 1, type: 'put' },
+        ]);
+        await stop();
+        await store.put(ctx, 'c', 3);
+        await sleep(200);
+        expect(heard).toHaveLength(3);
+      });
+    });
+
     describe('watch', () => {
       it('delivers every change after the given revision in order, exactly once, then live changes', async () => {
         await store.put(ctx, 'a', 1);

@@ -1,5 +1,5 @@
 import { ContextStoreErrorCode, ContextStoreException } from '../errors/context-store.exception';
-import type { ContextChange } from '../port/context-change';
+import type { ContextChange, ContextWriteNote } from '../port/context-change';
 import type {
   ContextPage, ContextStore, ContextValue, ContextWatch, ContextWatchListener, DeleteOptions, DeleteResult,
   ListOptions, PatchOptions, PatchResult, PutOptions, WatchStart, WriteConditions, WriteResult,
@@ -34,6 +34,7 @@ interface LiveContext {
 export class InMemoryContextStore implements ContextStore {
   private readonly contexts = new Map<string, LiveContext>();
   private readonly watchers = new Map<string, Set<InMemoryContextWatch>>();
+  private readonly writeListeners = new Set<(note: ContextWriteNote) => void>();
   private readonly limits: ContextLimits;
   private closed = false;
 
@@ -107,6 +108,14 @@ export class InMemoryContextStore implements ContextStore {
     return watch;
   }
 
+  async onWrite(listener: (note: ContextWriteNote) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    this.writeListeners.add(listener);
+    return async () => {
+      this.writeListeners.delete(listener);
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -152,6 +161,16 @@ export class InMemoryContextStore implements ContextStore {
     context.history.push(change);
     if (context.history.length > this.limits.historyLength) context.history.shift();
     for (const watch of this.watchers.get(contextId) ?? []) watch.push(change);
+    if (change.type === 'reset') return;
+    const note: ContextWriteNote = { contextId, key: change.key, revision: change.revision, type: change.type };
+    // After the write's own turn, as a Redis subscriber would hear it; a throwing listener harms nobody else.
+    for (const listener of this.writeListeners) queueMicrotask(() => {
+      try {
+        listener(note);
+      } catch {
+        // a notification listener's bug is its own
+      }
+    });
   }
 
   private checkConditions(contextId: string, key: string, context: LiveContext | undefined, conditions: WriteConditions): void {

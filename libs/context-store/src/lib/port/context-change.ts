@@ -44,3 +44,11 @@ export interface ContextResetChange {
 }
 
 export type ContextChange = ContextPutChange | ContextDeleteChange | ContextResetChange;
+
+/** One write somewhere, as the change feed announces it: enough to notify, not to replicate. */
+export interface ContextWriteNote {
+  contextId: string;
+  key: string;
+  revision: number;
+  type: 'put' | 'delete';
+}

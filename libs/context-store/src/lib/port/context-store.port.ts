@@ -1,4 +1,4 @@
-import type { ContextChange, ContextEntry } from './context-change';
+import type { ContextChange, ContextEntry, ContextWriteNote } from './context-change';
 import type { JsonValue } from './json-value';
 
 export interface ContextValue {
@@ -94,6 +94,12 @@ export interface ContextStore {
    * changes cannot be delivered one by one (see ContextResetReason) a `reset` with the whole state comes first.
    */
   watch(contextId: string, from: WatchStart, listener: ContextWatchListener): Promise<ContextWatch>;
+  /**
+   * The change feed: every put and delete in every context, for notifications (for example MCP
+   * `notifications/resources/updated`). At most once, in no promised order across contexts, and nothing while
+   * disconnected: replicate with watch(). Resolves once listening; the returned function stops it.
+   */
+  onWrite(listener: (note: ContextWriteNote) => void): Promise<() => Promise<void>>;
   /** Closes connections and ends every watch; later calls fail with CONTEXT_STORE_CLOSED. */
   close(): Promise<void>;
 }

@@ -24,3 +24,8 @@ export function contextRedisKeys(prefix: string, contextId: string): ContextRedi
 export function scriptKeys(keys: ContextRedisKeys): [string, string, string, string, string] {
   return [keys.meta, keys.values, keys.revs, keys.index, keys.log];
 }
+
+/** The pub/sub channel of the change feed (every write of every context under this prefix). */
+export function changeFeedChannel(prefix: string): string {
+  return `${prefix}changes`;
+}

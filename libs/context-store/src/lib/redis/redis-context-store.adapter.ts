@@ -7,6 +7,7 @@ import type {
   ContextPage, ContextStore, ContextValue, ContextWatch, ContextWatchListener, DeleteOptions, DeleteResult,
   ListOptions, PatchOptions, PatchResult, PutOptions, WatchStart, WriteConditions, WriteResult,
 } from '../port/context-store.port';
+import type { ContextWriteNote } from '../port/context-change';
 import type { JsonValue } from '../port/json-value';
 import {
   encodeValue, pageSize, ttlMilliseconds, validateConditions, validateContextId, validateKey, validateWatchStart,
@@ -16,7 +17,8 @@ import { applyMergePatch } from '../shared/json-merge-patch';
 import { listCursor } from '../shared/list-cursor';
 import { revisionConflict } from '../shared/revision-conflict';
 import { type ContextRedis, openContextRedis, redactRedisUrl, type WriteOutcome } from './context-redis.connection';
-import { contextRedisKeys, DEFAULT_CONTEXT_KEY_PREFIX, scriptKeys } from './context-redis-keys';
+import { changeFeedChannel, contextRedisKeys, DEFAULT_CONTEXT_KEY_PREFIX, scriptKeys } from './context-redis-keys';
+import { RedisChangeFeed } from './redis-change-feed';
 import { pageRange } from './page-range';
 import { RedisContextWatch } from './redis-context.watch';
 
@@ -48,6 +50,7 @@ export class RedisContextStore implements ContextStore {
   private readonly patchAttempts: number;
   private readonly watches = new Set<RedisContextWatch>();
   private client: ContextRedis | undefined;
+  private feed: RedisChangeFeed | undefined;
   private closed = false;
 
   constructor(private readonly options: RedisContextStoreOptions) {
@@ -165,9 +168,20 @@ export class RedisContextStore implements ContextStore {
     }
   }
 
+  async onWrite(listener: (note: ContextWriteNote) => void): Promise<() => Promise<void>> {
+    this.assertOpen();
+    this.feed ??= new RedisChangeFeed(this.connect({ ...this.options.redis, maxRetriesPerRequest: null }), changeFeedChannel(this.prefix), this.logger);
+    try {
+      return await this.feed.add(listener);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.feed?.close();
     const error = new ContextStoreException(ContextStoreErrorCode.Closed, 'the context store was closed');
     await Promise.all([...this.watches].map((watch) => watch.fail(error)));
     const client = this.client;
@@ -184,7 +198,7 @@ export class RedisContextStore implements ContextStore {
       optional(options.ttlSeconds === undefined ? undefined : ttlMilliseconds(options.ttlSeconds)),
       this.limits.maxContextBytes, this.limits.maxKeys, this.limits.historyLength,
       // Used only if this write creates the context: tells its new life apart from an expired one.
-      randomUUID()), 'write');
+      randomUUID(), changeFeedChannel(this.prefix), contextId), 'write');
   }
 
   /** The revision of a write that went through, or the error the script's answer stands for. */

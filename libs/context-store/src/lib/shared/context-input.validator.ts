@@ -100,8 +100,9 @@ function jsonProblem(value: unknown, path: string, depth: number): string | unde
     return undefined;
   }
   if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a plain object`;
+    // Plain in any realm: structuredClone (used on tool arguments) builds its copies with the main realm's Object.
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a plain object`;
     for (const [member, child] of Object.entries(value)) {
       const problem = jsonProblem(child, `${path}.${member}`, depth + 1);
       if (problem) return problem;

@@ -28,6 +28,8 @@ export const edgeNodeConfigDefinition = {
   mcpEnabled: { env: 'PIMCP_NODE_MCP_ENABLED', type: 'bool', default: false, description: 'Also serve MCP on this board for a local LLM, without the gateway (no token; loopback only).' },
   mcpHost: { env: 'PIMCP_NODE_MCP_HOST', type: 'string', default: '127.0.0.1', pattern: /^(127\.\d+\.\d+\.\d+|::1|localhost)$/, patternHint: 'a loopback address', description: 'Address of the node\'s own MCP endpoint; loopback only.' },
   mcpPort: { env: 'PIMCP_NODE_MCP_PORT', type: 'int', min: 0, max: 65535, default: 8090, description: 'Port of the node\'s own MCP endpoint (0 picks a free port).' },
+  redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis holding the shared contexts tools read and write (ctx.context). Empty: tools on this node have no shared context.' },
+  contextReplicas: { env: 'PIMCP_NODE_CONTEXT_REPLICAS', type: 'int', min: 1, max: 10_000, default: 16, description: 'Shared contexts this node keeps as local replicas at once (each follows one Redis stream); the least recently used is dropped.' },
   plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Built-in plugins to load by name, e.g. "conformance-fixtures".' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
 } as const satisfies ConfigDefinition;

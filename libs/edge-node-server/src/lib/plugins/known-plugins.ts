@@ -1,9 +1,11 @@
 import type { PluginContents } from '@pimcp/plugin-sdk';
 import { conformanceFixtures } from './conformance-fixtures.plugin';
+import { contextDemo } from './context-demo.plugin';
 
 /** Plugins a node can load by name (PIMCP_NODE_PLUGINS). Packages loaded by name come with the plugin issue. */
 export const KNOWN_PLUGINS: Record<string, () => PluginContents> = {
   'conformance-fixtures': conformanceFixtures,
+  'context-demo': contextDemo,
 };
 
 /** Everything the named plugins contribute, in the order named. */

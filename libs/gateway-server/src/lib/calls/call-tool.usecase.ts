@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { type CallerIdentity, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import type { ArgumentValidator } from './argument-validator';
+import type { LocalTools } from './local-tools';
 import type { NodeInvoker } from './node-invoker.port';
 import type { ProviderPicker } from './provider-picker';
 import type { ToolCatalog } from './tool-catalog.port';
@@ -32,9 +33,19 @@ export class CallToolUseCase {
     private readonly picker: ProviderPicker,
     private readonly invoker: NodeInvoker,
     private readonly callTimeoutMs: number,
+    private readonly local?: LocalTools,
   ) {}
 
   async execute(input: CallToolInput): Promise<Record<string, unknown>> {
+    if (this.local?.has(input.name)) {
+      return this.local.run(input.name, input.arguments ?? {}, {
+        caller: input.caller, meta: toolMeta(input.meta), signal: input.signal, onProgress: input.onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
+      }).catch((err: unknown) => {
+        // As for node tools: arguments that fail the schema are a tool error the model can read and correct.
+        if (err instanceof PimcpError && err.code === ErrorCode.InvalidArguments) return { isError: true, content: [{ type: 'text', text: err.message }] };
+        throw toProtocolError(err, 'gateway', input.name);
+      });
+    }
     const tool = this.catalog.resolve(input.name);
     if (!tool) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${input.name.slice(0, 200)}"; call tools/list for the tools this gateway offers`);

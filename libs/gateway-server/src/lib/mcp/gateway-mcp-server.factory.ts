@@ -2,11 +2,14 @@ import { type ProtocolEra, Server, type ServerContext } from '@modelcontextproto
 import type { LogEvent, ProgressEvent } from '@pimcp/protocol';
 import type { CallToolUseCase } from '../calls/call-tool.usecase';
 import type { ForwardRequestUseCase } from '../calls/forward-request.usecase';
+import type { LocalTools } from '../calls/local-tools';
 import type { OfferingCatalog } from '../calls/offering-catalog.port';
-import type { ToolCatalog } from '../calls/tool-catalog.port';
+import type { ListedTool, ToolCatalog } from '../calls/tool-catalog.port';
+import type { ContextResources } from '../contexts/context-resources';
 import { callerOf } from './caller-of';
 import { registerOfferingHandlers } from './offering-handlers';
 import { page } from './pagination';
+import type { ResourceSubscriptions } from './resource-subscriptions';
 import { toMcpTool } from './to-mcp-tool';
 
 export const TOOLS_PAGE_SIZE = 100;
@@ -21,6 +24,10 @@ export interface GatewayMcpServerDeps {
   offerings: OfferingCatalog;
   callTool: CallToolUseCase;
   forward: ForwardRequestUseCase;
+  subscriptions: ResourceSubscriptions;
+  /** The gateway's own tools (shared context), listed with the federated ones. */
+  localTools?: LocalTools;
+  contexts?: ContextResources;
 }
 
 /**
@@ -43,7 +50,7 @@ export class GatewayMcpServerFactory {
       instructions: 'PiMCP gateway: tools, resources and prompts from every connected node. `<node-id>.<tool>` names target one node.',
     });
     server.setRequestHandler('tools/list', async (request) => {
-      const { items, nextCursor } = page(this.deps.tools.listTools(), request.params?.cursor, TOOLS_PAGE_SIZE);
+      const { items, nextCursor } = page(this.allTools(), request.params?.cursor, TOOLS_PAGE_SIZE);
       return { tools: items.map(toMcpTool), ...(nextCursor ? { nextCursor } : {}) } as never;
     });
     server.setRequestHandler('tools/call', async (request, ctx) => {
@@ -59,9 +66,20 @@ export class GatewayMcpServerFactory {
       });
       return result as never;
     });
-    registerOfferingHandlers(server, this.deps.offerings, this.deps.forward);
+    registerOfferingHandlers(server, {
+      offerings: this.deps.offerings, forward: this.deps.forward, subscriptions: this.deps.subscriptions,
+      ...(this.deps.contexts ? { contexts: this.deps.contexts } : {}),
+    });
     void era;
     return server;
+  }
+
+  /** The gateway's own tools first; a node tool of the same name is shadowed (the names are reserved). */
+  private allTools(): ListedTool[] {
+    const local = this.deps.localTools?.list() ?? [];
+    if (local.length === 0) return this.deps.tools.listTools();
+    const reserved = new Set(local.map((t) => t.name));
+    return [...local, ...this.deps.tools.listTools().filter((t) => !reserved.has(t.name))].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }
 

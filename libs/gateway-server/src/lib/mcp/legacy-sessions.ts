@@ -5,6 +5,7 @@ import {
 import type { SessionStore } from '@pimcp/session-store';
 import { Logger } from '@nestjs/common';
 import type { GatewayMcpServerFactory } from './gateway-mcp-server.factory';
+import type { ResourceSubscriptions } from './resource-subscriptions';
 
 interface LocalSession {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -61,6 +62,13 @@ export class LegacySessions {
     for (const { server } of this.local.values()) {
       const sent = list === 'tools' ? server.sendToolListChanged() : list === 'resources' ? server.sendResourceListChanged() : server.sendPromptListChanged();
       sent.catch(() => undefined);
+    }
+  }
+
+  /** Tells each session held on this replica that subscribed to `uri` that it changed. */
+  notifyResourceUpdated(uri: string, subscriptions: ResourceSubscriptions): void {
+    for (const { server } of this.local.values()) {
+      if (subscriptions.has(server, uri)) server.sendResourceUpdated({ uri }).catch(() => undefined);
     }
   }
 

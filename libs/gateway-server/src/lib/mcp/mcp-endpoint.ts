@@ -4,6 +4,7 @@ import type { OfferingCatalog } from '../calls/offering-catalog.port';
 import type { ToolCatalog } from '../calls/tool-catalog.port';
 import type { GatewayMcpServerFactory } from './gateway-mcp-server.factory';
 import { type FetchOptions, LegacySessions } from './legacy-sessions';
+import type { ResourceSubscriptions } from './resource-subscriptions';
 
 export interface McpEndpointOptions {
   sessionTtlSeconds: number;
@@ -22,6 +23,7 @@ export class McpEndpoint {
   constructor(
     factory: GatewayMcpServerFactory,
     catalog: { tools: ToolCatalog; offerings: OfferingCatalog },
+    private readonly subscriptions: ResourceSubscriptions,
     sessions: SessionStore,
     eventStore: EventStore,
     private readonly options: McpEndpointOptions,
@@ -50,6 +52,12 @@ export class McpEndpoint {
         }
       }),
     ];
+  }
+
+  /** A resource changed: 2026-07-28 listeners that asked for it hear it through the SDK, legacy subscribers here. */
+  notifyResourceUpdated(uri: string): void {
+    this.modern.notify.resourceUpdated(uri);
+    this.legacy.notifyResourceUpdated(uri, this.subscriptions);
   }
 
   get legacySessionCount(): number {

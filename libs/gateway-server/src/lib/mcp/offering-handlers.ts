@@ -1,19 +1,32 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, type Server } from '@modelcontextprotocol/server';
 import type { ForwardRequestUseCase } from '../calls/forward-request.usecase';
 import type { OfferingCatalog } from '../calls/offering-catalog.port';
+import { CONTEXT_RESOURCE_TEMPLATES, type ContextResources } from '../contexts/context-resources';
+import { isContextUri } from '../contexts/context-uri';
 import { callerOf } from './caller-of';
 import { page } from './pagination';
+import { MAX_SUBSCRIPTIONS_PER_SESSION, type ResourceSubscriptions } from './resource-subscriptions';
+
+export interface OfferingHandlerDeps {
+  offerings: OfferingCatalog;
+  forward: ForwardRequestUseCase;
+  subscriptions: ResourceSubscriptions;
+  /** Shared contexts as `context://` resources, when the gateway has a context store. */
+  contexts?: ContextResources;
+}
 
 export const OFFERINGS_PAGE_SIZE = 100;
 
-/** resources/*, prompts/* and completion/complete over the federated offerings (ADR 0008). */
-export function registerOfferingHandlers(server: Server, offerings: OfferingCatalog, forward: ForwardRequestUseCase): void {
+/** resources/*, prompts/* and completion/complete over the federated offerings (ADR 0008) and the shared contexts. */
+export function registerOfferingHandlers(server: Server, deps: OfferingHandlerDeps): void {
+  const { offerings, forward, subscriptions, contexts } = deps;
+  const localTemplates = contexts ? CONTEXT_RESOURCE_TEMPLATES : [];
   server.setRequestHandler('resources/list', async (request) => {
     const { items, nextCursor } = page(offerings.listResources(), request.params?.cursor, OFFERINGS_PAGE_SIZE);
     return { resources: items, ...(nextCursor ? { nextCursor } : {}) } as never;
   });
   server.setRequestHandler('resources/templates/list', async (request) => {
-    const { items, nextCursor } = page(offerings.listResourceTemplates(), request.params?.cursor, OFFERINGS_PAGE_SIZE);
+    const { items, nextCursor } = page([...localTemplates, ...offerings.listResourceTemplates()], request.params?.cursor, OFFERINGS_PAGE_SIZE);
     return { resourceTemplates: items, ...(nextCursor ? { nextCursor } : {}) } as never;
   });
   server.setRequestHandler('prompts/list', async (request) => {
@@ -23,6 +36,7 @@ export function registerOfferingHandlers(server: Server, offerings: OfferingCata
 
   server.setRequestHandler('resources/read', async (request, ctx) => {
     const { uri } = request.params;
+    if (contexts && isContextUri(uri)) return (await contexts.read(uri)) as never;
     const providers = offerings.resourceProviders(uri);
     if (providers.length === 0) throw unknownResource(uri);
     return (await forward.execute({ method: 'resources/read', params: { uri }, providers, target: uri, caller: callerOf(ctx), signal: ctx.mcpReq.signal })) as never;
@@ -39,6 +53,7 @@ export function registerOfferingHandlers(server: Server, offerings: OfferingCata
   });
   server.setRequestHandler('completion/complete', async (request, ctx) => {
     const { ref } = request.params;
+    if (ref.type === 'ref/resource' && isContextUri(ref.uri)) return { completion: { values: [] } } as never;
     const providers = ref.type === 'ref/prompt' ? offerings.promptProviders(ref.name) : offerings.templateProviders(ref.uri);
     // Completion is a hint: nothing to complete from is an empty answer, not an error.
     if (providers.length === 0) return { completion: { values: [] } } as never;
@@ -48,13 +63,21 @@ export function registerOfferingHandlers(server: Server, offerings: OfferingCata
     })) as never;
   });
 
-  // Subscriptions are acknowledged for resources that exist; updates are sent for gateway-hosted resources
-  // (see docs/architecture.md), and nodes do not push resource updates over the link yet.
+  // Updates are sent for the shared contexts (context://); nodes do not push resource updates over the link yet,
+  // so a subscription to a node's resource is acknowledged and stays quiet (ADR 0008).
   server.setRequestHandler('resources/subscribe', async (request) => {
-    if (offerings.resourceProviders(request.params.uri).length === 0) throw unknownResource(request.params.uri);
+    const { uri } = request.params;
+    const known = (contexts !== undefined && isContextUri(uri)) || offerings.resourceProviders(uri).length > 0;
+    if (!known) throw unknownResource(uri);
+    if (!subscriptions.add(server, uri)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `This session already has ${MAX_SUBSCRIPTIONS_PER_SESSION} subscriptions; unsubscribe from some first`);
+    }
     return {} as never;
   });
-  server.setRequestHandler('resources/unsubscribe', async () => ({}) as never);
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    subscriptions.remove(server, request.params.uri);
+    return {} as never;
+  });
 }
 
 /** -32602 with `data.uri`, as the 2026-07-28 spec requires in every era (clients also accept the older -32002). */

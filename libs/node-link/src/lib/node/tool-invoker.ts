@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
-import { ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
-import { runTool, type ToolContext, type ToolDefinition, type ToolLogger } from '@pimcp/plugin-sdk';
+import {
+  callContextId, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent,
+} from '@pimcp/protocol';
+import { type ContextHandle, runTool, type ToolContext, type ToolDefinition, type ToolLogger, unavailableContext } from '@pimcp/plugin-sdk';
 import { Observable } from 'rxjs';
 
 export interface ToolInvokerOptions {
@@ -12,6 +14,8 @@ export interface ToolInvokerOptions {
   abortWaitMs?: number;
   /** The logger a tool's handler gets; by default a Nest Logger named after the tool. */
   toolLogger?: (tool: ToolDefinition, requestId: string) => ToolLogger;
+  /** The shared context a call works in (the node's context store); without it, using one is a tool error. */
+  contexts?: (contextId: string) => ContextHandle;
 }
 
 export interface DrainResult {
@@ -170,6 +174,7 @@ export class ToolInvoker {
       caller: request.caller,
       deadline: request.deadline,
       meta: request.meta ?? {},
+      context: this.contextOf(request),
       logger: relayingLogger(local, (level, message) => {
         if (!signal.aborted) emit({ type: 'log', level, logger: tool.name, data: message });
       }),
@@ -180,6 +185,11 @@ export class ToolInvoker {
         emit({ type: 'progress', progress, ...(total !== undefined ? { total } : {}), ...(message ? { message: String(message) } : {}) });
       },
     };
+  }
+
+  private contextOf(request: InvokeRequest): ContextHandle {
+    const id = callContextId(request.meta, request.caller);
+    return this.options.contexts?.(id) ?? unavailableContext(id, 'it has no context store (set PIMCP_REDIS_URL)');
   }
 
   private nodeName(): string {

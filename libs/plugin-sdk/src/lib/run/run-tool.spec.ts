@@ -1,5 +1,6 @@
 import { ErrorCode, PimcpError } from '@pimcp/protocol';
 import { defineTool } from '../define-tool';
+import { unavailableContext } from '../context/context-handle';
 import type { ToolContext, ToolResult } from '../tool-definition';
 import { ToolError } from '../tool-error';
 import { runTool } from './run-tool';
@@ -7,7 +8,7 @@ import { validateToolArguments } from './validate-arguments';
 
 const context = (): ToolContext => ({
   signal: new AbortController().signal, progress: () => undefined, requestId: 'r-1', caller: { subject: 'test' },
-  deadline: Date.now() + 1000, meta: {}, logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+  deadline: Date.now() + 1000, meta: {}, context: unavailableContext('test', 'unit test'), logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
 });
 
 const seen: Array<Record<string, unknown>> = [];

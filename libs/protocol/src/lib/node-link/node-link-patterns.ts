@@ -18,6 +18,16 @@ export function nodeLinkChannel(pattern: (typeof NodeLinkPatterns)[keyof typeof 
   return `${pattern}/${nodeId}`;
 }
 
+/** The `_meta` key a caller names a call's shared context with (issue 5); absent: one context per client. */
+export const CONTEXT_META_KEY = 'io.pimcp/context';
+
+/** The context a call works in: the one the caller named, else the caller's own. */
+export function callContextId(meta: Readonly<Record<string, unknown>> | undefined, caller: CallerIdentity): string {
+  const named = meta?.[CONTEXT_META_KEY];
+  if (typeof named === 'string' && named.length > 0) return named;
+  return `client:${caller.clientId ?? caller.subject}`;
+}
+
 /** Who asked for a call, as the gateway authenticated it. Never a client token. */
 export interface CallerIdentity {
   subject: string;

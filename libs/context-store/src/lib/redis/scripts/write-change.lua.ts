@@ -5,7 +5,7 @@
  *
  * KEYS: meta, values, revs, index, log
  * ARGV: op (put|del), key, json, expectedRevision|'', expectedContextRevision|'', ttlMs|'',
- *       maxContextBytes, maxKeys, historyLength, epoch for a new context
+ *       maxContextBytes, maxKeys, historyLength, epoch for a new context, change-feed channel, context id
  * Returns {outcome, number}: ok/revision, noop/context revision, key-conflict/key revision,
  *         context-conflict/context revision, too-many-keys/0, too-large/bytes.
  */
@@ -54,5 +54,7 @@ redis.call('HSET', meta, 'rev', revText, 'epoch', epoch, 'bytes', string.format(
 if ttl > 0 then
   for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ttl) end
 end
+-- The change feed (notifications only): pub/sub is not keyed, so this is allowed under Redis Cluster too.
+redis.call('PUBLISH', ARGV[11], cjson.encode({c = ARGV[12], k = key, r = rev, t = op}))
 return {'ok', rev}
 `;
