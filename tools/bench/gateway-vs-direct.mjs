@@ -72,7 +72,7 @@ async function measure(label, url, token, tool) {
   return { label, p50: pct(latencies, 50), p99: pct(latencies, 99), perSecond };
 }
 
-const up = start('cli', ['up', '--nodes', '0'], { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' });
+const up = start('cli', ['up', '--nodes', '0'], { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0' });
 const mcpUrl = await waitFor(up, /MCP endpoint: +(\S+)/);
 const registryLink = await waitFor(up, /node link: +(\S+)/);
 const token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();

@@ -25,7 +25,7 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
     up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '2', '--lease-ttl', String(LEASE_TTL_SECONDS), '--file-root', fileRoot], {
       cwd,
-      env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures,context-demo' },
+      env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures,context-demo' },
     });
     mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
     registryLink = await up.waitFor(/node link: +(\S+)/);

@@ -15,7 +15,7 @@ describe('pimcp up (e2e, embedded store)', () => {
   beforeAll(async () => {
     child = spawn(process.execPath, [CLI, 'up', '--nodes', '0'], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' },
+      env: { PATH: process.env['PATH'] ?? '', PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -44,6 +44,11 @@ describe('pimcp up (e2e, embedded store)', () => {
     const catalog = (await (await fetch(adminUrl)).json()) as { nodes: Array<{ nodeId: string }> };
     expect(catalog.nodes.map((n) => n.nodeId)).toEqual(['pi-up']);
     client.close();
+
+    // context-sync runs in the same process on the embedded context store, and leads alone.
+    const statsUrl = /context stats: +(\S+)/.exec(output)?.[1];
+    const stats = (await (await fetch(String(statsUrl))).json()) as { isLeader: boolean; contexts: { contexts: number } };
+    expect(stats).toMatchObject({ isLeader: true, contexts: { contexts: 0 } });
 
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');

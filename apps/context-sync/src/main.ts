@@ -1,3 +1,21 @@
-/** The context-sync process. Its service is built in issue 5; until then it refuses to start rather than pretend. */
-console.error('pimcp context-sync: not built yet (see issue 5 and docs/architecture.md); run `npm start` for what exists today');
-process.exit(1);
+/** context-sync as its own process: `node dist/apps/context-sync/main.js`, configured by PIMCP_* variables. */
+import { Logger } from '@nestjs/common';
+import { ConfigError } from '@pimcp/config';
+import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
+
+async function main(): Promise<void> {
+  const config = contextSyncConfig.get();
+  const service = await bootstrapContextSync({ config });
+  Logger.log(`context-sync ready: stats ${service.httpUrl}/v1/stats, leader election ${config.etcdHosts.length > 0 ? `etcd ${config.etcdHosts.join(',')}` : 'alone (no PIMCP_ETCD_HOSTS)'}`, 'context-sync');
+  const stop = () => {
+    service.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  // A config error already names the variable to change; print it without a stack.
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -9,3 +9,6 @@ export * from './lib/redis/redis-context-store.adapter';
 export { DEFAULT_CONTEXT_KEY_PREFIX } from './lib/redis/context-redis-keys';
 export * from './lib/replica/context-replica';
 export * from './lib/context-store.factory';
+export * from './lib/maintenance/context-maintenance.port';
+export * from './lib/maintenance/context-maintenance.factory';
+export * from './lib/redis/redis-context.maintenance';

@@ -16,7 +16,7 @@ const cwd = mkdtempSync(join(tmpdir(), 'pimcp-conformance-'));
 
 const up = spawn(process.execPath, [join(root, 'dist/apps/cli/main.js'), 'up', '--nodes', '1'], {
   cwd,
-  env: { PATH: process.env.PATH, PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures' },
+  env: { PATH: process.env.PATH, PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_NODE_PLUGINS: 'conformance-fixtures' },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let upOutput = '';

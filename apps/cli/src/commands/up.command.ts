@@ -2,6 +2,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createContextStore } from '@pimcp/context-store';
+import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
 import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
 import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
@@ -48,6 +49,7 @@ export function registerUpCommand(program: Command): void {
       // Without Redis, one in-memory context store is the shared memory of the gateway and every node.
       const sharedContexts = options.redis ? undefined : createContextStore({});
       const registry = await bootstrapRegistry({ config: regConfig, ...(sharedStore ? { store: sharedStore } : {}) });
+      const contextSync = await bootstrapContextSync({ config: contextSyncConfig.load({ env }), ...(sharedContexts ? { store: sharedContexts } : {}) });
       const gateway = await startGatewayRuntime({
         config: gwConfig, ...(sharedStore ? { registryStore: sharedStore } : {}), ...(sharedContexts ? { contextStore: sharedContexts } : {}),
       });
@@ -74,6 +76,7 @@ export function registerUpCommand(program: Command): void {
           `  client token:       ${tokenFile} (development token, mode 0600; send it as "Authorization: Bearer <token>")\n` +
           `  edge nodes:         ${nodes.map((n) => `${n.nodeId} (${n.linkAddress})`).join(', ') || 'none'}\n` +
           `  registry admin API: ${registry.httpUrl}/v1/catalog\n` +
+          `  context stats:      ${contextSync.httpUrl}/v1/stats\n` +
           `  node link:          tcp://${registry.link.host}:${registry.link.port}\n` +
           `Connect a desktop client with: pimcp connect ${gateway.mcpUrl} --token-file ${tokenFile}\n` +
           'Press Ctrl-C to stop.\n',
@@ -82,6 +85,7 @@ export function registerUpCommand(program: Command): void {
       process.stdout.write('stopping...\n');
       await Promise.all(nodes.map((n) => n.shutdown()));
       await gateway.close();
+      await contextSync.close();
       await registry.close();
       await sharedStore?.close();
       await sharedContexts?.close();

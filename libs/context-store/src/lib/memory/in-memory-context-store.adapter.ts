@@ -5,6 +5,7 @@ import type {
   ListOptions, PatchOptions, PatchResult, PutOptions, WatchStart, WriteConditions, WriteResult,
 } from '../port/context-store.port';
 import type { JsonValue } from '../port/json-value';
+import type { ContextStats, SweepOptions, SweepReport } from '../maintenance/context-maintenance.port';
 import { ContextDocument, entrySize } from '../shared/context-document';
 import {
   encodeValue, pageSize, ttlMilliseconds, validateConditions, validateContextId, validateKey, validateWatchStart,
@@ -106,6 +107,38 @@ export class InMemoryContextStore implements ContextStore {
     for (const change of this.catchUp(contextId, from)) watch.push(change);
     watchers.add(watch);
     return watch;
+  }
+
+  /** Housekeeping, as the Redis maintenance does it: compacts each history to `retainChanges`. */
+  sweep(options: SweepOptions): SweepReport {
+    const started = Date.now();
+    let contexts = 0;
+    let trimmedEntries = 0;
+    for (const [id] of this.contexts) {
+      const context = this.live(id);
+      if (!context) continue;
+      contexts += 1;
+      const excess = context.history.length - options.retainChanges;
+      if (excess > 0) {
+        context.history.splice(0, excess);
+        trimmedEntries += excess;
+      }
+    }
+    return { contexts, trimmedEntries, orphanKeysRemoved: 0, ttlRepaired: 0, durationMs: Date.now() - started };
+  }
+
+  stats(): ContextStats {
+    const stats: ContextStats = { contexts: 0, keys: 0, historyEntries: 0, bytes: 0, expiring: 0 };
+    for (const [id] of this.contexts) {
+      const context = this.live(id);
+      if (!context) continue;
+      stats.contexts += 1;
+      stats.keys += context.doc.keyCount;
+      stats.historyEntries += context.history.length;
+      stats.bytes += context.doc.bytes;
+      if (context.expiresAt !== undefined) stats.expiring += 1;
+    }
+    return stats;
   }
 
   async onWrite(listener: (note: ContextWriteNote) => void): Promise<() => Promise<void>> {

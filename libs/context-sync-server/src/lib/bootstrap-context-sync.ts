@@ -1,0 +1,55 @@
+import type { AddressInfo } from 'node:net';
+import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from '@pimcp/config';
+import { type ContextStore, createContextMaintenance } from '@pimcp/context-store';
+import { urlHost } from '@pimcp/protocol';
+import { createLeaderElector } from '@pimcp/registry-store';
+import { type ContextSyncConfig, replicaIdOf } from './config/context-sync.config';
+import { ContextSyncServerModule } from './context-sync-server.module';
+import { ContextJanitor } from './leadership/context-janitor';
+import { ContextSyncLeadership } from './leadership/context-sync-leadership';
+
+export interface ContextSyncOptions {
+  config: ContextSyncConfig;
+  /** The all-in-one's in-memory context store, when there is no Redis. */
+  store?: ContextStore;
+  logger?: LoggerService | false;
+}
+
+export interface RunningContextSync {
+  app: INestApplication;
+  httpUrl: string;
+  janitor: ContextJanitor;
+  leadership: ContextSyncLeadership;
+  close(): Promise<void>;
+}
+
+/** Starts context-sync: leader election among replicas, the leader's janitor, and the stats/health API. */
+export async function bootstrapContextSync(options: ContextSyncOptions): Promise<RunningContextSync> {
+  const { config } = options;
+  if (!config.redisUrl && !options.store) {
+    throw new ConfigError(['PIMCP_REDIS_URL is required: context-sync looks after the shared contexts in Redis (the all-in-one `pimcp up` runs it on its in-memory store)']);
+  }
+  const maintenance = createContextMaintenance(config.redisUrl ? { redisUrl: config.redisUrl } : { store: options.store as ContextStore });
+  const janitor = new ContextJanitor(maintenance, { intervalMs: config.sweepIntervalMs, retainChanges: config.retainChanges });
+  const elector = createLeaderElector({ etcdHosts: [...config.etcdHosts], service: 'context-sync', ttlSeconds: config.electionTtlSeconds });
+  const leadership = new ContextSyncLeadership(elector, janitor, replicaIdOf(config));
+  const app = await NestFactory.create(ContextSyncServerModule.forRoot({ maintenance, janitor, leadership }), {
+    logger: options.logger ?? new Logger('context-sync'),
+  });
+  await app.listen(config.httpPort, config.httpHost);
+  await leadership.start();
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return {
+    app,
+    httpUrl: `http://${urlHost(config.httpHost)}:${port}`,
+    janitor,
+    leadership,
+    close: async () => {
+      await leadership.stop();
+      await app.close();
+      await maintenance.close();
+    },
+  };
+}
