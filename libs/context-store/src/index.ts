@@ -12,3 +12,7 @@ export * from './lib/context-store.factory';
 export * from './lib/maintenance/context-maintenance.port';
 export * from './lib/maintenance/context-maintenance.factory';
 export * from './lib/redis/redis-context.maintenance';
+export { formatWriteClock, WRITE_CLOCK_PATTERN } from './lib/shared/write-clock';
+export * from './lib/offline/hybrid-logical-clock';
+export * from './lib/offline/context-journal';
+export * from './lib/offline/offline-context-store';

@@ -1,10 +1,11 @@
 import type { AddressInfo, Server } from 'node:net';
+import { join } from 'node:path';
 import { type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { NodeLinkHandlers, OfferingHost, publicRedisAddress, RedisLinkServer, ToolInvoker } from '@pimcp/node-link';
 import { ConfigError } from '@pimcp/config';
-import { type ContextStore, createContextStore } from '@pimcp/context-store';
+import { ContextJournal, type ContextStore, createContextStore, HybridLogicalClock, OfflineContextStore } from '@pimcp/context-store';
 import { type PluginContents, type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
@@ -48,7 +49,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const plugins = loadPlugins(config.plugins);
   const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
-  const ownedStore = options.contextStore ? undefined : config.redisUrl ? createContextStore({ redisUrl: config.redisUrl }) : undefined;
+  const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   const invoker = new ToolInvoker(tools, {
@@ -102,6 +103,12 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
       return stopping;
     },
   };
+}
+
+/** Redis behind a durable journal: the node keeps writing context when its uplink is down (ADR 0011). */
+function offlineCapableStore(config: EdgeNodeConfig): ContextStore {
+  const journal = ContextJournal.open(config.contextJournal || join('.pimcp', `context-journal-${config.nodeId}.jsonl`));
+  return new OfflineContextStore(createContextStore({ redisUrl: config.redisUrl }), journal, new HybridLogicalClock(config.nodeId));
 }
 
 interface StartedLink {

@@ -405,6 +405,35 @@ export function describeContextStoreContract(name: string, createHarness: () => 
       });
     });
 
+    describe('last-writer-wins by clock (offline replays)', () => {
+      const clock = (ms: number, node = 'pi-1') => `${String(ms).padStart(15, '0')}.000000.${node}`;
+
+      it('applies a write with a later clock and leaves the key alone for an earlier one, saying so', async () => {
+        await store.put(ctx, 'k', 'newer', { clock: clock(2000) });
+        const older = await store.put(ctx, 'k', 'older', { clock: clock(1000, 'pi-2'), lastWriterWins: true });
+        expect(older).toEqual({ revision: 1, superseded: true });
+        expect((await store.get(ctx, 'k'))?.value).toBe('newer');
+        const later = await store.put(ctx, 'k', 'latest', { clock: clock(3000, 'pi-2'), lastWriterWins: true });
+        expect(later).toEqual({ revision: 2 });
+        expect((await store.get(ctx, 'k'))?.value).toBe('latest');
+      });
+
+      it('keeps a deleted key\'s clock, so an older write replayed later does not bring it back', async () => {
+        await store.put(ctx, 'k', 'v', { clock: clock(1000) });
+        await store.delete(ctx, 'k', { clock: clock(3000) });
+        expect(await store.put(ctx, 'k', 'stale', { clock: clock(2000, 'pi-2'), lastWriterWins: true })).toMatchObject({ superseded: true });
+        expect(await store.get(ctx, 'k')).toBeUndefined();
+        expect(await store.patch(ctx, 'k', { a: 1 }, { clock: clock(2500, 'pi-2'), lastWriterWins: true })).toMatchObject({ superseded: true });
+      });
+
+      it('orders writes without a clock by the store\'s time, and refuses a malformed clock', async () => {
+        await store.put(ctx, 'k', 'now');
+        expect(await store.put(ctx, 'k', 'ancient', { clock: clock(1), lastWriterWins: true })).toMatchObject({ superseded: true });
+        await expect(store.put(ctx, 'k', 'x', { clock: 'yesterday' })).rejects.toEqual(rejection(ContextStoreErrorCode.InvalidOption, 'clock must look like'));
+        await expect(store.put(ctx, 'k', 'x', { lastWriterWins: true })).rejects.toEqual(rejection(ContextStoreErrorCode.InvalidOption, 'lastWriterWins needs'));
+      });
+    });
+
     describe('change feed', () => {
       it('announces every put and delete of every context to another store instance, and stops when asked', async () => {
         const listener = await harness.open();

@@ -13,6 +13,7 @@ import {
 import { type ContextLimits, limitErrors, resolveContextLimits } from '../shared/context-limits';
 import { applyMergePatch } from '../shared/json-merge-patch';
 import { listCursor } from '../shared/list-cursor';
+import { storeClock } from '../shared/write-clock';
 import { revisionConflict } from '../shared/revision-conflict';
 import { InMemoryContextWatch } from './in-memory-context.watch';
 
@@ -26,6 +27,8 @@ interface LiveContext {
   history: ContextChange[];
   expiresAt?: number;
   timer?: NodeJS.Timeout;
+  /** The clock of each key's last write; deleted keys keep theirs as a tombstone. */
+  clocks: Map<string, string>;
 }
 
 /**
@@ -62,13 +65,18 @@ export class InMemoryContextStore implements ContextStore {
   async put(contextId: string, key: string, value: JsonValue, options: PutOptions = {}): Promise<WriteResult> {
     this.assertWrite(contextId, key, options);
     const { json } = this.encode(contextId, key, value);
+    const superseded = this.superseded(contextId, key, options);
+    if (superseded !== undefined) return { revision: superseded, superseded: true };
     return { revision: this.write(contextId, key, json, options) };
   }
 
   async patch(contextId: string, key: string, mergePatch: JsonValue, options: PatchOptions = {}): Promise<PatchResult> {
     this.assertWrite(contextId, key, options);
     encodeValue(mergePatch, `the merge patch for key "${key}" in context "${contextId}"`);
-    const value = applyMergePatch(this.live(contextId)?.doc.get(key)?.value, mergePatch);
+    const current = this.live(contextId)?.doc.get(key)?.value;
+    const superseded = this.superseded(contextId, key, options);
+    if (superseded !== undefined) return { revision: superseded, value: current ?? null, superseded: true };
+    const value = applyMergePatch(current, mergePatch);
     const { json } = this.encode(contextId, key, value);
     return { revision: this.write(contextId, key, json, options), value };
   }
@@ -78,8 +86,11 @@ export class InMemoryContextStore implements ContextStore {
     const context = this.live(contextId);
     this.checkConditions(contextId, key, context, options);
     if (!context || !context.doc.has(key)) return { revision: context?.doc.revision ?? 0, deleted: false };
+    const superseded = this.superseded(contextId, key, options);
+    if (superseded !== undefined) return { revision: superseded, deleted: false, superseded: true };
     const revision = context.doc.revision + 1;
     context.doc.remove(key, revision);
+    context.clocks.set(key, options.clock ?? storeClock('~memory'));
     this.record(contextId, context, { type: 'delete', contextId, key, revision });
     return { revision, deleted: true };
   }
@@ -181,13 +192,23 @@ export class InMemoryContextStore implements ContextStore {
     const bytes = doc.bytes - doc.sizeOf(key) + entrySize(key, json);
     if (bytes > this.limits.maxContextBytes) throw limitErrors.contextTooLarge(contextId, bytes, this.limits.maxContextBytes);
 
-    const context = existing ?? { doc, history: [] };
+    const context = existing ?? { doc, history: [], clocks: new Map<string, string>() };
     this.contexts.set(contextId, context);
     const revision = doc.revision + 1;
     doc.put(key, json, revision);
+    context.clocks.set(key, options.clock ?? storeClock('~memory'));
     this.record(contextId, context, { type: 'put', contextId, key, value: JSON.parse(json) as JsonValue, revision });
     if (ttlMs !== undefined) this.setExpiry(contextId, context, ttlMs);
     return revision;
+  }
+
+  /** Last-writer-wins: the key's revision when a write with a later clock came first, else undefined. */
+  private superseded(contextId: string, key: string, options: WriteConditions): number | undefined {
+    const context = this.live(contextId);
+    if (!options.lastWriterWins || options.clock === undefined || !context) return undefined;
+    this.checkConditions(contextId, key, context, options);
+    const last = context.clocks.get(key);
+    return last !== undefined && last > options.clock ? (context.doc.revisionOf(key) ?? 0) : undefined;
   }
 
   private record(contextId: string, context: LiveContext, change: ContextChange): void {

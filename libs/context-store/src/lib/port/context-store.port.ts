@@ -30,6 +30,13 @@ export interface WriteConditions {
   expectedRevision?: number;
   /** The context's current revision must be this (0: nothing was written to it yet, or it expired). */
   expectedContextRevision?: number;
+  /** The writer's clock (`formatWriteClock`, e.g. from a HybridLogicalClock), recorded per key. Default: the store's time. */
+  clock?: string;
+  /**
+   * Last-writer-wins: leave the key alone when its last write (a delete included) has a later clock; the result
+   * says `superseded`. For replaying writes made offline (docs/adr/0011).
+   */
+  lastWriterWins?: boolean;
 }
 
 export interface PutOptions extends WriteConditions {
@@ -41,8 +48,12 @@ export type PatchOptions = PutOptions;
 export type DeleteOptions = WriteConditions;
 
 export interface WriteResult {
-  /** The revision of this write: the context's new revision, and the key's. */
+  /** The revision of this write: the context's new revision, and the key's (when superseded: the key's as it is). */
   revision: number;
+  /** Last-writer-wins left the key alone: a write with a later clock came first. */
+  superseded?: true;
+  /** Journaled while the store was unreachable (an edge node offline); replayed on reconnect (ADR 0011). */
+  pending?: true;
 }
 
 export interface PatchResult extends WriteResult {
@@ -54,6 +65,8 @@ export interface DeleteResult {
   /** The revision of the delete, or the unchanged context revision when the key did not exist. */
   revision: number;
   deleted: boolean;
+  superseded?: true;
+  pending?: true;
 }
 
 /** Where a watch starts: after a context revision, or with a `reset` carrying the current state. */

@@ -7,7 +7,7 @@ import { WRITE_CHANGE_LUA } from './scripts/write-change.lua';
 
 type Arg = string | Buffer | number;
 
-export type WriteOutcome = 'ok' | 'noop' | 'key-conflict' | 'context-conflict' | 'too-many-keys' | 'too-large';
+export type WriteOutcome = 'ok' | 'noop' | 'superseded' | 'key-conflict' | 'context-conflict' | 'too-many-keys' | 'too-large';
 
 /** A connection with the scripts as commands (EVALSHA, falling back to EVAL after a restart emptied the cache). */
 export interface ContextRedis extends Redis {
@@ -23,9 +23,9 @@ export function openContextRedis(url: string, options: RedisOptions, logger: Log
     ...options,
   });
   client.on('error', (err: Error) => logger.warn(`redis error: ${err.message}`));
-  client.defineCommand('contextWrite', { lua: WRITE_CHANGE_LUA, numberOfKeys: 5 });
+  client.defineCommand('contextWrite', { lua: WRITE_CHANGE_LUA, numberOfKeys: 6 });
   client.defineCommand('contextReadPage', { lua: READ_PAGE_LUA, numberOfKeys: 4, readOnly: true });
-  client.defineCommand('contextExpire', { lua: EXPIRE_CONTEXT_LUA, numberOfKeys: 5 });
+  client.defineCommand('contextExpire', { lua: EXPIRE_CONTEXT_LUA, numberOfKeys: 6 });
   return client as ContextRedis;
 }
 

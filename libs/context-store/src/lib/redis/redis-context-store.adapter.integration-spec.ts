@@ -57,7 +57,7 @@ describe(RedisContextStore.name, () => {
   });
 
   describe('layout', () => {
-    it('keeps a context in five keys under one hash tag, with the changes in a stream keyed by revision', async () => {
+    it('keeps a context in six keys under one hash tag, with the changes in a stream keyed by revision', async () => {
       const store = open(redis.url, keyPrefix);
       await store.put(ctx, 'a', { x: 1 });
       await store.put(ctx, 'b', 2);
@@ -65,7 +65,7 @@ describe(RedisContextStore.name, () => {
       cleanups.push(async () => raw.disconnect());
       const keys = contextRedisKeys(keyPrefix, ctx);
 
-      expect((await raw.keys(`${keyPrefix}*`)).sort()).toEqual([keys.index, keys.log, keys.meta, keys.revs, keys.values].sort());
+      expect((await raw.keys(`${keyPrefix}*`)).sort()).toEqual([keys.clocks, keys.index, keys.log, keys.meta, keys.revs, keys.values].sort());
       expect(keys.meta).toBe(`${keyPrefix}{${ctx}}:meta`);
       expect(await raw.hgetall(keys.values)).toEqual({ a: '{"x":1}', b: '2' });
       expect(await raw.hgetall(keys.revs)).toEqual({ a: '1', b: '2' });

@@ -100,7 +100,7 @@ export class RedisContextStore implements ContextStore {
     this.checkWrite(contextId, key, options);
     const json = this.encode(contextId, key, value);
     const [outcome, number] = await this.write(contextId, key, { op: 'put', json }, options);
-    return { revision: this.settle(contextId, key, options, outcome, number) };
+    return { revision: this.settle(contextId, key, options, outcome, number), ...(outcome === 'superseded' ? { superseded: true as const } : {}) };
   }
 
   /**
@@ -128,7 +128,8 @@ export class RedisContextStore implements ContextStore {
           `patch of key "${key}" in context "${contextId}" lost the race ${attempt} times in a row; `
           + 'retry later, or raise patchAttempts');
       }
-      return { revision: this.settle(contextId, key, { ...options, expectedRevision: read }, outcome, number), value };
+      const revision = this.settle(contextId, key, { ...options, expectedRevision: read }, outcome, number);
+      return outcome === 'superseded' ? { revision, value: current?.value ?? null, superseded: true } : { revision, value };
     }
   }
 
@@ -136,6 +137,7 @@ export class RedisContextStore implements ContextStore {
     this.checkWrite(contextId, key, options);
     const [outcome, number] = await this.write(contextId, key, { op: 'del' }, options);
     if (outcome === 'noop') return { revision: number, deleted: false };
+    if (outcome === 'superseded') return { revision: number, deleted: false, superseded: true };
     return { revision: this.settle(contextId, key, options, outcome, number), deleted: true };
   }
 
@@ -198,7 +200,7 @@ export class RedisContextStore implements ContextStore {
       optional(options.ttlSeconds === undefined ? undefined : ttlMilliseconds(options.ttlSeconds)),
       this.limits.maxContextBytes, this.limits.maxKeys, this.limits.historyLength,
       // Used only if this write creates the context: tells its new life apart from an expired one.
-      randomUUID(), changeFeedChannel(this.prefix), contextId), 'write');
+      randomUUID(), changeFeedChannel(this.prefix), contextId, options.clock ?? '', options.lastWriterWins ? '1' : ''), 'write');
   }
 
   /** The revision of a write that went through, or the error the script's answer stands for. */
@@ -206,6 +208,7 @@ export class RedisContextStore implements ContextStore {
     switch (outcome) {
       case 'ok':
       case 'noop':
+      case 'superseded':
         return number;
       case 'key-conflict':
         throw revisionConflict.key(contextId, key, conditions.expectedRevision ?? 0, number);

@@ -57,7 +57,7 @@ describe(RedisContextMaintenance.name, () => {
 
     const report = await maintenance.sweep({ retainChanges: 100 });
 
-    expect(report).toMatchObject({ contexts: 1, orphanKeysRemoved: 4, ttlRepaired: 1 });
+    expect(report).toMatchObject({ contexts: 1, orphanKeysRemoved: 5, ttlRepaired: 1 });
     expect(await raw.keys(`${keyPrefix}{half-gone}*`)).toEqual([]);
     expect(await raw.pttl(contextRedisKeys(keyPrefix, 'drifted').values)).toBeGreaterThan(590_000);
   });

@@ -27,7 +27,7 @@ export class RedisContextMaintenance implements ContextMaintenance {
   constructor(private readonly options: RedisContextMaintenanceOptions) {
     this.prefix = options.keyPrefix ?? DEFAULT_CONTEXT_KEY_PREFIX;
     const client = openContextRedis(options.url, options.redis ?? {}, this.logger);
-    client.defineCommand('contextSweep', { lua: SWEEP_CONTEXT_LUA, numberOfKeys: 5 });
+    client.defineCommand('contextSweep', { lua: SWEEP_CONTEXT_LUA, numberOfKeys: 6 });
     this.client = client as typeof this.client;
   }
 

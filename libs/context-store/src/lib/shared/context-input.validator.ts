@@ -1,3 +1,4 @@
+import { WRITE_CLOCK_PATTERN } from './write-clock';
 /** Checks of every argument a caller passes, shared by the adapters so each rejects the same input the same way. */
 import { ContextStoreErrorCode, ContextStoreException } from '../errors/context-store.exception';
 import type { ListOptions, WatchStart, WriteConditions } from '../port/context-store.port';
@@ -43,6 +44,13 @@ export function encodeValue(value: unknown, where: string): { json: string; byte
 }
 
 export function validateConditions(conditions: WriteConditions): void {
+  if (conditions.clock !== undefined && (typeof conditions.clock !== 'string' || !WRITE_CLOCK_PATTERN.test(conditions.clock))) {
+    throw new ContextStoreException(ContextStoreErrorCode.InvalidOption,
+      `clock must look like "000001764072000123.000004.pi-1" (wall ms, counter, node id), got ${JSON.stringify(conditions.clock).slice(0, 80)}`);
+  }
+  if (conditions.lastWriterWins && conditions.clock === undefined) {
+    throw new ContextStoreException(ContextStoreErrorCode.InvalidOption, 'lastWriterWins needs the write\'s clock');
+  }
   for (const name of ['expectedRevision', 'expectedContextRevision'] as const) {
     const value = conditions[name];
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {

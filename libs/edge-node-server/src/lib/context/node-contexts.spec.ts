@@ -1,5 +1,21 @@
-import { InMemoryContextStore } from '@pimcp/context-store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ContextJournal, ContextStoreErrorCode, ContextStoreException, HybridLogicalClock, InMemoryContextStore, type JsonValue, OfflineContextStore,
+  type PutOptions,
+} from '@pimcp/context-store';
 import { NodeContexts } from './node-contexts';
+
+/** A shared store whose writes fail as an unreachable Redis would, while `down`. */
+class UplinkStore extends InMemoryContextStore {
+  down = false;
+
+  override async put(contextId: string, key: string, value: JsonValue, options?: PutOptions) {
+    if (this.down) throw new ContextStoreException(ContextStoreErrorCode.Unavailable, 'Redis at redis://uplink failed: connect ECONNREFUSED');
+    return super.put(contextId, key, value, options);
+  }
+}
 
 describe(NodeContexts.name, () => {
   const store = new InMemoryContextStore();
@@ -30,5 +46,26 @@ describe(NodeContexts.name, () => {
     expect((await node.handle('c2').get('k'))?.value).toBe('reopened');
     await node.close();
     expect(node.openCount).toBe(0);
+  });
+
+  it('offline: serves the last replica with its own journaled writes on top, marked stale, then converges', async () => {
+    const shared = new UplinkStore();
+    const store = new OfflineContextStore(shared, ContextJournal.open(join(mkdtempSync(join(tmpdir(), 'pimcp-nc-')), 'j.jsonl')), new HybridLogicalClock('pi-1'), { retryIntervalMs: 50 });
+    const node = new NodeContexts(store, { maxReplicas: 4 });
+    const ctx = node.handle('field-notes');
+    await ctx.put('seen', 'online');
+    expect(await ctx.get('seen')).toEqual({ value: 'online', revision: 1 });
+
+    shared.down = true;
+    expect(await ctx.put('seen', 'offline')).toMatchObject({ pending: true });
+    expect(await ctx.get('seen')).toEqual({ value: 'offline', revision: 1, stale: true, pending: true });
+    expect(await ctx.get('never')).toBeUndefined();
+
+    shared.down = false;
+    for (let i = 0; i < 100 && !store.online; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (await ctx.get('seen'))?.revision !== 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await ctx.get('seen')).toEqual({ value: 'offline', revision: 2 });
+    await node.close();
+    await store.close();
   });
 });

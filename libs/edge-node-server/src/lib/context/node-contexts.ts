@@ -1,4 +1,4 @@
-import { ContextReplica, type ContextStore, type JsonValue } from '@pimcp/context-store';
+import { applyMergePatch, ContextReplica, type ContextStore, type JsonValue, OfflineContextStore } from '@pimcp/context-store';
 import type { ContextHandle } from '@pimcp/plugin-sdk';
 
 export interface NodeContextsOptions {
@@ -25,12 +25,30 @@ export class NodeContexts {
     const replica = () => this.replica(id);
     return {
       id,
-      get: async (key) => (await replica()).get(key),
+      get: async (key) => this.read(await replica(), key),
       list: async (options) => (await replica()).list(options),
       put: async (key, value, options) => (await replica()).put(key, value as JsonValue, options),
       patch: async (key, mergePatch) => (await replica()).patch(key, mergePatch as JsonValue),
       delete: async (key, options) => (await replica()).delete(key, options),
     };
+  }
+
+  /**
+   * The replica's value; while offline, with this node's journaled writes to the key on top and marked stale,
+   * so a tool reads its own offline writes and knows the rest may be old.
+   */
+  private read(replica: ContextReplica, key: string) {
+    const found = replica.get(key);
+    if (!(this.store instanceof OfflineContextStore) || this.store.online) return found;
+    let value: JsonValue | undefined = found?.value;
+    let pending = false;
+    for (const entry of this.store.pendingFor(replica.contextId)) {
+      if (entry.key !== key) continue;
+      pending = true;
+      value = entry.op === 'delete' ? undefined : entry.op === 'put' ? (entry.value ?? null) : applyMergePatch(value, entry.value ?? null);
+    }
+    if (value === undefined) return undefined;
+    return { value, revision: found?.revision ?? 0, stale: true as const, ...(pending ? { pending: true as const } : {}) };
   }
 
   async close(): Promise<void> {

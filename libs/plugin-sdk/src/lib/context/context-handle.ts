@@ -7,10 +7,15 @@ import { ToolError } from '../tool-error';
  */
 export interface ContextHandle {
   readonly id: string;
-  get(key: string): Promise<{ value: unknown; revision: number } | undefined>;
+  /**
+   * `stale`: this node cannot reach the shared store; the value is its last replica, with its own offline writes
+   * on top (`pending`: one of them, not yet in the shared store).
+   */
+  get(key: string): Promise<{ value: unknown; revision: number; stale?: true; pending?: true } | undefined>;
   list(options?: { prefix?: string; limit?: number; cursor?: string }): Promise<{ entries: Array<{ key: string; value: unknown; revision: number }>; revision: number; cursor?: string }>;
   /** `expectedRevision`: compare-and-set on the key (0: must not exist); a lost race is CONTEXT_REVISION_CONFLICT. */
-  put(key: string, value: unknown, options?: { expectedRevision?: number; ttlSeconds?: number }): Promise<{ revision: number }>;
+  /** `pending`: this node is offline; the write is journaled and replayed on reconnect (last-writer-wins by clock). */
+  put(key: string, value: unknown, options?: { expectedRevision?: number; ttlSeconds?: number }): Promise<{ revision: number; pending?: true }>;
   /** JSON Merge Patch (RFC 7396) applied atomically. */
   patch(key: string, mergePatch: unknown): Promise<{ revision: number; value: unknown }>;
   delete(key: string, options?: { expectedRevision?: number }): Promise<{ revision: number; deleted: boolean }>;
