@@ -52,6 +52,16 @@ describe(ConfigLoader.name, () => {
       expect(() => new ConfigLoader(definition).load({ env: {}, yamlFile: file })).toThrow(/unknown key "prot" \(known keys: port/);
     });
 
+    it('takes an object setting as a YAML mapping or as JSON in the variable, and refuses anything else', () => {
+      const withObject = { ...definition, plugins: { env: 'T_PLUGINS', type: 'object', default: {}, description: 'plugin settings' } } as const;
+      const file = yamlFile('name: a\nplugins:\n  shell.run:\n    timeoutMs: 5000\n');
+      expect(new ConfigLoader(withObject).load({ env: {}, yamlFile: file }).plugins).toEqual({ 'shell.run': { timeoutMs: 5000 } });
+      expect(new ConfigLoader(withObject).load({ env: { T_NAME: 'a', T_PLUGINS: '{"log.tail":{"files":{}}}' } }).plugins).toEqual({ 'log.tail': { files: {} } });
+      expect(new ConfigLoader(withObject).load({ env: { T_NAME: 'a' } }).plugins).toEqual({});
+      expect(() => new ConfigLoader(withObject).load({ env: { T_NAME: 'a', T_PLUGINS: '[1]' } })).toThrow(/T_PLUGINS must be an object/);
+      expect(() => new ConfigLoader(withObject).load({ env: { T_NAME: 'a', T_PLUGINS: '{oops' } })).toThrow(/T_PLUGINS must be a JSON object/);
+    });
+
     it('rejects a YAML file that is not a mapping', () => {
       const file = yamlFile('- a\n- b\n');
       expect(() => new ConfigLoader(definition).load({ env: {}, yamlFile: file })).toThrow(/must hold a YAML mapping/);

@@ -44,5 +44,20 @@ function convert(type: SettingType, raw: unknown): { value: unknown } | { proble
     }
     case 'string':
       return typeof raw === 'string' || typeof raw === 'number' ? { value: String(raw) } : { problem: 'must be a string' };
+    case 'object':
+      return toObject(raw);
   }
+}
+
+function toObject(raw: unknown): { value: unknown } | { problem: string } {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { problem: 'must be a JSON object (or a mapping in the YAML file)' };
+    }
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: 'must be an object (a YAML mapping, or JSON in the variable)' };
+  return { value };
 }

@@ -1,5 +1,6 @@
 /** One configuration setting: where it comes from, its type, and the words the docs show. */
-export type SettingType = 'string' | 'int' | 'bool' | 'list';
+/** `object`: a YAML mapping in the file, or a JSON object in the variable; its contents are the consumer's to check. */
+export type SettingType = 'string' | 'int' | 'bool' | 'list' | 'object';
 
 export interface Setting<T extends SettingType = SettingType> {
   /** Environment variable, e.g. PIMCP_REGISTRY_LEASE_TTL_SECONDS. */
@@ -25,7 +26,9 @@ export type SettingValue<T extends SettingType> = T extends 'int'
     ? boolean
     : T extends 'list'
       ? readonly string[]
-      : string;
+      : T extends 'object'
+        ? Readonly<Record<string, unknown>>
+        : string;
 
 export type ConfigDefinition = Record<string, Setting>;
 

@@ -31,7 +31,8 @@ export const edgeNodeConfigDefinition = {
   redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis holding the shared contexts tools read and write (ctx.context). Empty: tools on this node have no shared context.' },
   contextJournal: { env: 'PIMCP_NODE_CONTEXT_JOURNAL', type: 'string', default: '', description: 'File where context writes wait while Redis is unreachable (fsync\'d, replayed on reconnect). Default: .pimcp/context-journal-<node id>.jsonl in the working directory; put it on persistent storage.' },
   contextReplicas: { env: 'PIMCP_NODE_CONTEXT_REPLICAS', type: 'int', min: 1, max: 10_000, default: 16, description: 'Shared contexts this node keeps as local replicas at once (each follows one Redis stream); the least recently used is dropped.' },
-  plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Built-in plugins to load by name, e.g. "conformance-fixtures".' },
+  plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Plugins to load by name: built-in (shell.run, http.request, log.tail, db.query, context-demo, conformance-fixtures) or npm packages installed next to the node.' },
+  pluginConfig: { env: 'PIMCP_NODE_PLUGIN_CONFIG', type: 'object', default: {}, description: 'Each plugin\'s settings under its name (a mapping in the PIMCP_CONFIG file, or JSON here). A plugin without settings offers nothing (deny by default).' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
 } as const satisfies ConfigDefinition;
 

@@ -1,20 +1,49 @@
+import { Logger } from '@nestjs/common';
+import {
+  dbQueryPlugin, httpRequestPlugin, logTailPlugin, parseDbQueryConfig, parseHttpRequestConfig, parseLogTailConfig,
+  parseShellRunConfig, shellRunPlugin,
+} from '@pimcp/builtin-plugins';
+import { ConfigError } from '@pimcp/config';
 import type { PluginContents } from '@pimcp/plugin-sdk';
+import { PimcpError } from '@pimcp/protocol';
 import { conformanceFixtures } from './conformance-fixtures.plugin';
 import { contextDemo } from './context-demo.plugin';
+import { loadPackagePlugin, PACKAGE_NAME } from './package-plugin.loader';
 
-/** Plugins a node can load by name (PIMCP_NODE_PLUGINS). Packages loaded by name come with the plugin issue. */
-export const KNOWN_PLUGINS: Record<string, () => PluginContents> = {
-  'conformance-fixtures': conformanceFixtures,
-  'context-demo': contextDemo,
+/** Built-in plugins by name; each gets its section of PIMCP_NODE_PLUGIN_CONFIG (the key is the plugin's name). */
+export const KNOWN_PLUGINS: Record<string, (config: unknown) => PluginContents> = {
+  'shell.run': (config) => shellRunPlugin(parseShellRunConfig(config, 'pluginConfig["shell.run"]')),
+  'http.request': (config) => httpRequestPlugin(parseHttpRequestConfig(config, 'pluginConfig["http.request"]')),
+  'log.tail': (config) => logTailPlugin(parseLogTailConfig(config, 'pluginConfig["log.tail"]')),
+  'db.query': (config) => dbQueryPlugin(parseDbQueryConfig(config, 'pluginConfig["db.query"]')),
+  'conformance-fixtures': () => conformanceFixtures(),
+  'context-demo': () => contextDemo(),
 };
 
-/** Everything the named plugins contribute, in the order named. */
-export function loadPlugins(names: readonly string[]): Required<PluginContents> {
-  const unknown = names.filter((n) => !(n in KNOWN_PLUGINS));
-  if (unknown.length > 0) {
-    throw new Error(`PIMCP_NODE_PLUGINS names unknown plugins: ${unknown.join(', ')} (known: ${Object.keys(KNOWN_PLUGINS).join(', ')})`);
-  }
-  const loaded = names.map((n) => (KNOWN_PLUGINS[n] as () => PluginContents)());
+/**
+ * Everything the named plugins contribute, in the order named: built-in ones, else npm packages installed next to
+ * the node. A bad plugin config stops the node at boot with every problem named.
+ */
+export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}): Required<PluginContents> {
+  const logger = new Logger('plugins');
+  const unused = Object.keys(pluginConfig).filter((key) => !names.includes(key));
+  if (unused.length > 0) logger.warn(`PIMCP_NODE_PLUGIN_CONFIG has sections for plugins that are not enabled: ${unused.join(', ')}`);
+  const loaded = names.map((name) => {
+    const builtIn = KNOWN_PLUGINS[name];
+    if (!builtIn && !PACKAGE_NAME.test(name)) {
+      throw new ConfigError([`PIMCP_NODE_PLUGINS names "${name}", which is not a plugin (built-in: ${Object.keys(KNOWN_PLUGINS).join(', ')}; or an npm package name)`]);
+    }
+    try {
+      const contents = builtIn ? builtIn(pluginConfig[name]) : loadPackagePlugin(name, pluginConfig[name]);
+      if ((contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
+        logger.warn(`plugin ${name} is enabled but offers nothing: give it a section in PIMCP_NODE_PLUGIN_CONFIG (deny by default)`);
+      }
+      return contents;
+    } catch (error) {
+      if (error instanceof PimcpError) throw new ConfigError([`plugin ${name}: ${error.message}`]);
+      throw error;
+    }
+  });
   return {
     tools: loaded.flatMap((p) => p.tools ?? []),
     resources: loaded.flatMap((p) => p.resources ?? []),
