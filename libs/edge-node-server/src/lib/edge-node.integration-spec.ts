@@ -91,7 +91,7 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
     expect(toolsOf(snapshot, 'pi-a')).toEqual(['file.read', 'file.search', 'system.info', 'test.block', 'test.steps']);
     expect(toolsOf(snapshot, 'pi-b')).toEqual(['system.info', 'test.block', 'test.steps']);
     const a = snapshot.nodes.find((n) => n.nodeId === 'pi-a');
-    expect(a?.labels).toEqual({ tier: 'edge', arch: process.arch, region: 'tokyo' });
+    expect(a?.labels).toEqual({ tier: 'edge', arch: process.arch, region: 'tokyo', maxConcurrent: '64' });
     expect(a?.linkAddress).toBe(nodes['pi-a']?.linkAddress);
     expect(a?.linkAddress).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
   });

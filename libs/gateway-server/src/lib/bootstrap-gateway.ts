@@ -6,12 +6,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
 import type { ContextStore } from '@pimcp/context-store';
+import type { Routing } from '@pimcp/router';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallToolUseCase } from './calls/call-tool.usecase';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
+import { createGatewayRouting } from './calls/gateway-routing';
 import { LocalTools } from './calls/local-tools';
 import type { NodeInvoker } from './calls/node-invoker.port';
 import type { OfferingCatalog } from './calls/offering-catalog.port';
@@ -37,6 +39,8 @@ export interface GatewayDependencies {
   offerings: OfferingCatalog;
   invoker: NodeInvoker;
   sessions: SessionStore;
+  /** The router's state (the runtime shares it with the node link's failure reports); default: from config. */
+  routing?: Routing;
   /** Shared contexts: served as context:// resources and the context.* tools. Without it neither is offered. */
   contextStore?: ContextStore;
   /** Overrides the configured JWT public key (tests, the all-in-one). */
@@ -72,7 +76,9 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const factory = new GatewayMcpServerFactory({ name: 'pimcp-gateway', version: deps.version ?? '0.1.0' }, {
     tools: deps.catalog,
     offerings: deps.offerings,
-    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), picker, deps.invoker, config.callTimeoutMs, localTools),
+    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), deps.routing ?? createGatewayRouting(config), deps.invoker, {
+      callTimeoutMs: config.callTimeoutMs, ...(config.region ? { region: config.region } : {}),
+    }, localTools),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
     subscriptions,
     ...(localTools ? { localTools } : {}),

@@ -8,6 +8,7 @@ import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-c
 import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
+import { createGatewayRouting } from './calls/gateway-routing';
 import type { GatewayConfig } from './config/gateway.config';
 
 export interface GatewayRuntimeOptions {
@@ -31,11 +32,17 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const contextStore = options.contextStore ?? (ownedContexts as ContextStore);
   const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
-  const invoker = new NodeLinkNodeInvoker(brokerUrl ? { redisUrl: brokerUrl } : {});
-  // A node that left the catalog cannot answer: fail its calls now rather than at their deadlines.
-  const stopDroppingLostNodes = cache.onChange(() => invoker.retainOnly(cache.nodes()));
+  const routing = createGatewayRouting(config);
+  // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
+  const invoker = new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) });
+  const stopDroppingLostNodes = cache.onChange(() => {
+    const live = cache.nodes();
+    // A node that left the catalog cannot answer: fail its calls now rather than at their deadlines.
+    invoker.retainOnly(live);
+    routing.executor.nodesChanged(live.map((n) => n.nodeId));
+  });
   const gateway = await bootstrapGateway({
-    config, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
+    config, routing, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });

@@ -79,11 +79,12 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
 
   it('never forwards the client token to the node, and names the caller instead', async () => {
     const client = await connect('legacy');
-    await client.callTool({ name: 'text.echo', arguments: { text: 'who' }, _meta: { 'io.pimcp/target': 'node-a' } });
+    await client.callTool({ name: 'text.echo', arguments: { text: 'who' }, _meta: { 'io.pimcp/target': 'node-a', 'io.pimcp/context': 'demo' } });
     const sent = invoker.calls.at(-1)?.request;
     expect(JSON.stringify(sent)).not.toContain(token);
     expect(sent?.caller.subject).toBe('alice');
-    expect(sent?.meta).toEqual({ 'io.pimcp/target': 'node-a' });
+    // Routing keys are the gateway's; the rest of _meta is the tool's.
+    expect(sent?.meta).toEqual({ 'io.pimcp/context': 'demo' });
     expect(sent?.deadline).toBeGreaterThan(Date.now());
   });
 

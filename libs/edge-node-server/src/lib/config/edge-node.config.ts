@@ -40,9 +40,9 @@ export type EdgeNodeConfig = ConfigOf<typeof edgeNodeConfigDefinition>;
 
 export const edgeNodeConfig = new ConfigLoader(edgeNodeConfigDefinition);
 
-/** Labels from config with tier and arch filled in when absent. */
+/** Labels from config with tier, arch and maxConcurrent (what the router may send at once) filled in when absent. */
 export function labelsOf(config: EdgeNodeConfig): Record<string, string> {
-  const labels: Record<string, string> = { tier: 'edge', arch: arch() };
+  const labels: Record<string, string> = { tier: 'edge', arch: arch(), maxConcurrent: String(config.maxConcurrentCalls) };
   for (const pair of config.labels) {
     const [key, ...rest] = pair.split('=');
     if (key) labels[key] = rest.join('=');

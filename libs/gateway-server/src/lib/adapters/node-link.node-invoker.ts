@@ -7,8 +7,10 @@ import type { ToolProvider } from '../calls/tool-catalog.port';
 export class NodeLinkNodeInvoker implements NodeInvoker {
   private readonly pool: NodeLinkClientPool;
 
-  constructor(options: { redisUrl?: string } = {}) {
-    this.pool = new NodeLinkClientPool(options.redisUrl ? { redisUrl: options.redisUrl } : {});
+  constructor(options: { redisUrl?: string; onLinkFailure?: (nodeId: string) => void } = {}) {
+    this.pool = new NodeLinkClientPool({
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.onLinkFailure ? { onLinkFailure: options.onLinkFailure } : {}),
+    });
   }
 
   invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {

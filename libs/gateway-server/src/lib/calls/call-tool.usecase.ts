@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
 import type { LocalTools } from './local-tools';
 import type { NodeInvoker } from './node-invoker.port';
-import type { ProviderPicker } from './provider-picker';
-import type { ToolCatalog } from './tool-catalog.port';
+import type { ToolCatalog, ToolProvider } from './tool-catalog.port';
 
 export interface CallToolInput {
   name: string;
   arguments: Record<string, unknown> | undefined;
-  /** The request's `_meta`; transport keys are stripped before it reaches a node. */
+  /** The request's `_meta`; transport and routing keys are stripped before it reaches a node. */
   meta: Record<string, unknown> | undefined;
   caller: CallerIdentity;
   signal: AbortSignal;
@@ -19,33 +19,35 @@ export interface CallToolInput {
   onLog?: (event: LogEvent) => void;
 }
 
-/** Keys that belong to this hop (progress, protocol envelope), not to the tool. */
-const HOP_META = /^(progressToken$|io\.modelcontextprotocol\/)/;
+export interface CallToolOptions {
+  callTimeoutMs: number;
+  /** This gateway's region: light capabilities prefer edge nodes labelled with it. */
+  region?: string;
+}
+
+/** Keys that belong to this hop (progress, protocol envelope, routing), not to the tool. */
+const HOP_META = /^(progressToken$|io\.modelcontextprotocol\/|io\.pimcp\/target$)/;
+/** Result `_meta` keys telling the client which node ran the call and why it was chosen. */
+export const NODE_META_KEY = 'io.pimcp/node';
+export const ROUTE_META_KEY = 'io.pimcp/route';
 
 /**
- * One tools/call: resolve the name, check the arguments, pick a node, invoke it with a deadline,
- * and map failures to errors a client can act on. Never forwards the client's token.
+ * One tools/call: resolve the name, check the arguments, let the router pick a node (and retry, hedge or queue
+ * as safe), invoke it with a deadline, and map failures to errors a client can act on. Never forwards the
+ * client's token.
  */
 export class CallToolUseCase {
   constructor(
     private readonly catalog: ToolCatalog,
     private readonly validator: ArgumentValidator,
-    private readonly picker: ProviderPicker,
+    private readonly routing: Routing,
     private readonly invoker: NodeInvoker,
-    private readonly callTimeoutMs: number,
+    private readonly options: CallToolOptions,
     private readonly local?: LocalTools,
   ) {}
 
   async execute(input: CallToolInput): Promise<Record<string, unknown>> {
-    if (this.local?.has(input.name)) {
-      return this.local.run(input.name, input.arguments ?? {}, {
-        caller: input.caller, meta: toolMeta(input.meta), signal: input.signal, onProgress: input.onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
-      }).catch((err: unknown) => {
-        // As for node tools: arguments that fail the schema are a tool error the model can read and correct.
-        if (err instanceof PimcpError && err.code === ErrorCode.InvalidArguments) return { isError: true, content: [{ type: 'text', text: err.message }] };
-        throw toProtocolError(err, 'gateway', input.name);
-      });
-    }
+    if (this.local?.has(input.name)) return this.runLocal(this.local, input);
     const tool = this.catalog.resolve(input.name);
     if (!tool) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${input.name.slice(0, 200)}"; call tools/list for the tools this gateway offers`);
@@ -56,29 +58,63 @@ export class CallToolUseCase {
       // A tool-level error (not a protocol error) so a model can read it and correct its call.
       return { isError: true, content: [{ type: 'text', text: `Invalid arguments for ${input.name}: ${problems.join('; ')}` }] };
     }
-    const provider = this.picker.pick(tool.providers);
-    if (!provider) {
-      throw new ProtocolError(ProtocolErrorCode.InternalError, `No node can run ${input.name} now: every node offering it is draining; retry later`, {
-        code: 'NODE_UNAVAILABLE', retryable: true,
-      });
-    }
-    const release = this.picker.track(provider);
     const requestId = randomUUID();
+    const deadline = Date.now() + this.options.callTimeoutMs;
+    const onProgress = monotonic(input.onProgress);
     try {
-      return await this.invoker.invoke(provider, {
-        requestId,
+      const target = parseTargetMeta(input.meta);
+      const outcome = await this.routing.executor.execute({
+        capability: { ...tool.definition, name: tool.capabilityName },
+        providers: tool.providers.map(routable),
+        ...(target ? { target } : {}),
+        ...(this.options.region ? { callerRegion: this.options.region } : {}),
+        inputBytes: Buffer.byteLength(JSON.stringify(args)),
+        signal: input.signal,
+        deadline,
+      }, (provider, attempt) => this.invoker.invoke(provider, {
+        // Each attempt is its own request on its node; the suffix keeps retried and hedged copies apart in logs.
+        requestId: attempt.attempt === 1 && !attempt.hedge ? requestId : `${requestId}~${attempt.attempt}`,
         tool: tool.capabilityName,
         arguments: args,
-        deadline: Date.now() + this.callTimeoutMs,
+        deadline,
         caller: input.caller,
         meta: toolMeta(input.meta),
-      }, { signal: input.signal, onProgress: input.onProgress, ...(input.onLog ? { onLog: input.onLog } : {}) });
+      }, { signal: attempt.signal, onProgress, ...(input.onLog ? { onLog: input.onLog } : {}) }).catch((err: unknown) => {
+        // A call the node never started may go to another node whatever its annotations say.
+        throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
+      }));
+      const meta = { ...(isObject(outcome.result['_meta']) ? outcome.result['_meta'] : {}), [NODE_META_KEY]: outcome.nodeId, [ROUTE_META_KEY]: outcome.plan.reason };
+      return { ...outcome.result, _meta: meta };
     } catch (err) {
-      throw toProtocolError(err, provider.nodeId, input.name);
-    } finally {
-      release();
+      throw toProtocolError(err, input.name);
     }
   }
+
+  private async runLocal(local: LocalTools, input: CallToolInput): Promise<Record<string, unknown>> {
+    try {
+      return await local.run(input.name, input.arguments ?? {}, {
+        caller: input.caller, meta: toolMeta(input.meta), signal: input.signal, onProgress: input.onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
+      });
+    } catch (err) {
+      // As for node tools: arguments that fail the schema are a tool error the model can read and correct.
+      if (err instanceof PimcpError && err.code === ErrorCode.InvalidArguments) return { isError: true, content: [{ type: 'text', text: err.message }] };
+      throw toProtocolError(err, input.name);
+    }
+  }
+}
+
+function routable(provider: ToolProvider): ToolProvider & { labels: Readonly<Record<string, string>> } {
+  return { ...provider, labels: provider.labels ?? {} };
+}
+
+/** A retried call starts its progress over; the client must only see it increase (MCP). */
+function monotonic(relay: (event: ProgressEvent) => void): (event: ProgressEvent) => void {
+  let last = -Infinity;
+  return (event) => {
+    if (event.progress <= last) return;
+    last = event.progress;
+    relay(event);
+  };
 }
 
 function toolMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
@@ -87,12 +123,21 @@ function toolMeta(meta: Record<string, unknown> | undefined): Record<string, unk
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
-function toProtocolError(err: unknown, nodeId: string, tool: string): ProtocolError {
+function toProtocolError(err: unknown, tool: string): ProtocolError {
   if (err instanceof ProtocolError) return err;
-  if (err instanceof PimcpError) {
-    return new ProtocolError(ProtocolErrorCode.InternalError, `${tool} failed on node ${nodeId}: ${err.message}`, {
-      code: err.code, nodeId, retryable: err.retryable,
+  if (err instanceof RouteError) {
+    // A target the caller named that matches nothing is the caller's to fix.
+    const code = err.code === ErrorCode.InvalidRequest ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
+    return new ProtocolError(code, `${tool}: ${err.message}`, {
+      code: err.code, failure: err.failure, nodeIds: err.nodeIds, retryable: err.retryable, ...(err.problems.length > 0 ? { problems: err.problems } : {}),
     });
   }
-  return new ProtocolError(ProtocolErrorCode.InternalError, `${tool} failed on node ${nodeId}`, { code: 'INTERNAL', nodeId });
+  if (err instanceof PimcpError) {
+    return new ProtocolError(ProtocolErrorCode.InternalError, `${tool} failed: ${err.message}`, { code: err.code, retryable: err.retryable });
+  }
+  return new ProtocolError(ProtocolErrorCode.InternalError, `${tool} failed`, { code: ErrorCode.Internal });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -5,6 +5,8 @@ export interface ToolProvider {
   nodeId: string;
   linkAddress: string;
   draining: boolean;
+  /** Placement labels (tier, region, gpu, maxConcurrent, ...): what the router scores and selectors match. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 /** A name a client called, resolved to the capability and the nodes that offer it. */

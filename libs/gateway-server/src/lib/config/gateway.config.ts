@@ -21,6 +21,14 @@ export const gatewayConfigDefinition = {
   redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis for shared session state; empty keeps sessions in this process (one replica).' },
   nodeLinkRedisUrl: { env: 'PIMCP_NODE_LINK_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'The broker for nodes linked through Redis (default: PIMCP_REDIS_URL).' },
   jwtPublicKeyFile: { env: 'PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key (ES256) that client tokens are verified with. Required.' },
+  region: { env: 'PIMCP_GATEWAY_REGION', type: 'string', default: '', description: 'Where this gateway runs (a region label value); light capabilities prefer edge nodes with the same region label.' },
+  routingPolicies: { env: 'PIMCP_GATEWAY_ROUTING_POLICIES', type: 'object', default: {}, description: 'Routing policy per capability ("*" for the rest): prefer, require, spread, pin, hedge, queue bounds (docs/routing.md). A mapping in PIMCP_CONFIG, or JSON here.' },
+  defaultMaxConcurrent: { env: 'PIMCP_GATEWAY_NODE_MAX_CONCURRENT', type: 'int', min: 1, max: 100_000, default: 8, description: 'Calls this gateway runs on one node at once when the node declares no maxConcurrent label.' },
+  offloadInputBytes: { env: 'PIMCP_GATEWAY_OFFLOAD_INPUT_BYTES', type: 'int', min: 1, max: 1024 * 1024 * 1024, default: 256 * 1024, description: 'Arguments larger than this send an offloadable capability to a cloud node.' },
+  breakerHalfOpenMs: { env: 'PIMCP_GATEWAY_BREAKER_HALF_OPEN_MS', type: 'int', min: 10, max: 600_000, default: 5000, description: 'How long a node stays out of rotation after its circuit opens (5 failures in a row, or a failed link) before one probe call is let through.' },
+  hedging: { env: 'PIMCP_GATEWAY_HEDGING', type: 'bool', default: false, description: 'Send a second copy of a slow read-only call (past its p95) to another node; the first answer wins.' },
+  maxQueued: { env: 'PIMCP_GATEWAY_MAX_QUEUED', type: 'int', min: 0, max: 1_000_000, default: 1000, description: 'Calls that may wait for a free node when every eligible node is busy; more are refused (retryable).' },
+  queueTimeoutMs: { env: 'PIMCP_GATEWAY_QUEUE_TIMEOUT_MS', type: 'int', min: 1, max: 600_000, default: 5000, description: 'How long a call may wait for a free node before it is refused (retryable).' },
   jwtIssuer: { env: 'PIMCP_GATEWAY_JWT_ISSUER', type: 'string', default: 'pimcp-dev', description: 'Issuer (iss) client tokens must carry.' },
 } as const satisfies ConfigDefinition;
 

@@ -81,6 +81,7 @@ export class NodeLinkClientPool {
       }
       this.departed.delete(key);
       this.clients.delete(key);
+      this.options.onLinkFailure?.(nodeIdOf(key));
       client.close(`node ${nodeIdOf(key)} left the registry during the call and stopped answering on its link (crashed or lost its lease); retry`);
     };
     this.departed.set(key, setTimeout(() => void check(), 0));

@@ -46,6 +46,8 @@ export interface NodeLinkClientOptions {
   deadlineSlackMs?: number;
   /** Largest message accepted from a TCP node, in characters; a bigger one drops the connection. */
   maxMessageChars?: number;
+  /** Told when the link itself fails (unreachable, connection lost, no answer after leaving), not the node's errors. */
+  onLinkFailure?: (nodeId: string) => void;
 }
 
 /** What Nest's TCP server answers for a pattern it has no handler for. */
@@ -65,6 +67,7 @@ export class NodeLinkClient {
   private readonly pingPattern: string;
   private readonly connectTimeoutMs: number;
   private readonly deadlineSlackMs: number;
+  private readonly onLinkFailure: ((nodeId: string) => void) | undefined;
   readonly linkAddress: string;
   private readonly nodeId: string;
   /** Fails each exchange still waiting; a Redis broker cannot tell that a node died, so the catalog must. */
@@ -75,6 +78,7 @@ export class NodeLinkClient {
     this.nodeId = target.nodeId;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 3000;
     this.deadlineSlackMs = options.deadlineSlackMs ?? 1000;
+    this.onLinkFailure = options.onLinkFailure;
     const scheme = /^([a-z]+):/.exec(target.linkAddress)?.[1];
     if (scheme === 'redis' || scheme === 'rediss') {
       if (!options.redisUrl) {
@@ -145,7 +149,7 @@ export class NodeLinkClient {
       if (signal?.aborted) return onAbort();
       const remaining = exchange.deadline - Date.now();
       if (remaining <= 0) {
-        return finish(() => reject(new PimcpError(ErrorCode.DeadlineExceeded, `the deadline of ${exchange.label} passed before it was sent to the node at ${this.linkAddress}`)));
+        return finish(() => reject(new PimcpError(ErrorCode.DeadlineExceeded, `the deadline of ${exchange.label} passed before it was sent to the node at ${this.linkAddress}`).notStarted()));
       }
       signal?.addEventListener('abort', onAbort, { once: true });
       timers.push(setTimeout(() => abandon(
@@ -172,9 +176,11 @@ export class NodeLinkClient {
       timers.push(setTimeout(() => {
         if (sent) return;
         this.dropConnection();
-        finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} did not accept a connection within ${this.connectTimeoutMs} ms`)));
+        this.onLinkFailure?.(this.nodeId);
+        finish(() => reject(new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} did not accept a connection within ${this.connectTimeoutMs} ms`).notStarted()));
       }, this.connectTimeoutMs));
-      this.client.connect().then(send, (err: unknown) => finish(() => reject(this.toPimcpError(err))));
+      // A connection that never opened carried nothing: the call did not start.
+      this.client.connect().then(send, (err: unknown) => finish(() => reject(this.toPimcpError(err).notStarted())));
     });
   }
 
@@ -230,9 +236,11 @@ export class NodeLinkClient {
     if (err instanceof PimcpError) return err;
     const e = err as { code?: unknown; message?: unknown } | undefined;
     if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+      this.onLinkFailure?.(this.nodeId);
       return new PimcpError(ErrorCode.NodeUnavailable, `the node at ${this.linkAddress} is unreachable (${e.code})`);
     }
     if (err instanceof Error && /closed|ECONNRESET|EPIPE/.test(err.message)) {
+      this.onLinkFailure?.(this.nodeId);
       return new PimcpError(ErrorCode.NodeUnavailable, `the connection to the node at ${this.linkAddress} was lost during the call`);
     }
     if (err === NO_HANDLER) {

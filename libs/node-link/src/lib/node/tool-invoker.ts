@@ -73,7 +73,8 @@ export class ToolInvoker {
     return new Observable<InvokeEvent>((subscriber) => {
       const refusal = this.refusal(request);
       if (refusal) {
-        subscriber.error(refusal);
+        // Refused at the door: nothing ran, so the gateway may send the call to another node.
+        subscriber.error(refusal.notStarted());
         return undefined;
       }
       const tool = this.byName.get(request.tool) as ToolDefinition;

@@ -11,6 +11,8 @@ export interface PimcpErrorBody {
   message: string;
   retryable: boolean;
   problems?: FieldProblem[];
+  /** The call never started on the node (refused before it ran, or never sent): safe to try elsewhere. */
+  notRun?: boolean;
 }
 
 const RETRYABLE = new Set<ErrorCode>([ErrorCode.StoreUnavailable, ErrorCode.RegistryUnavailable, ErrorCode.NodeUnavailable]);
@@ -18,6 +20,8 @@ const RETRYABLE = new Set<ErrorCode>([ErrorCode.StoreUnavailable, ErrorCode.Regi
 /** An error whose code, message and field problems are safe to send to a caller. */
 export class PimcpError extends Error {
   readonly retryable: boolean;
+  /** Set where it is certain the call did not start, e.g. a node refusing it at the door (see notStarted). */
+  notRun = false;
 
   constructor(
     readonly code: ErrorCode,
@@ -35,7 +39,14 @@ export class PimcpError extends Error {
       message: this.message,
       retryable: this.retryable,
       ...(this.problems.length > 0 ? { problems: this.problems } : {}),
+      ...(this.notRun ? { notRun: true } : {}),
     };
+  }
+
+  /** Marks this error as one from a call that never started (the router may then retry it on another node). */
+  notStarted(): this {
+    this.notRun = true;
+    return this;
   }
 
   /** Rebuilds an error received over a link; anything unrecognised becomes INTERNAL. */
@@ -43,7 +54,8 @@ export class PimcpError extends Error {
     const b = body as Partial<PimcpErrorBody> | undefined;
     const known = Object.values(ErrorCode) as string[];
     if (b && typeof b.code === 'string' && known.includes(b.code) && typeof b.message === 'string') {
-      return new PimcpError(b.code as ErrorCode, b.message, Array.isArray(b.problems) ? b.problems : []);
+      const error = new PimcpError(b.code as ErrorCode, b.message, Array.isArray(b.problems) ? b.problems : []);
+      return b.notRun === true ? error.notStarted() : error;
     }
     return new PimcpError(ErrorCode.Internal, 'unrecognised error from remote service');
   }
