@@ -47,7 +47,7 @@ export interface RunningEdgeNode {
 export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
-  const plugins = loadPlugins(config.plugins, config.pluginConfig);
+  const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;

@@ -9,22 +9,29 @@ import { PimcpError } from '@pimcp/protocol';
 import { conformanceFixtures } from './conformance-fixtures.plugin';
 import { contextDemo } from './context-demo.plugin';
 import { loadPackagePlugin, PACKAGE_NAME } from './package-plugin.loader';
+import { routingFixtures, type RoutingFixturesConfig } from './routing-fixtures.plugin';
+
+/** What a plugin learns about the node that loads it. */
+export interface PluginHost {
+  nodeId: string;
+}
 
 /** Built-in plugins by name; each gets its section of PIMCP_NODE_PLUGIN_CONFIG (the key is the plugin's name). */
-export const KNOWN_PLUGINS: Record<string, (config: unknown) => PluginContents> = {
+export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) => PluginContents> = {
   'shell.run': (config) => shellRunPlugin(parseShellRunConfig(config, 'pluginConfig["shell.run"]')),
   'http.request': (config) => httpRequestPlugin(parseHttpRequestConfig(config, 'pluginConfig["http.request"]')),
   'log.tail': (config) => logTailPlugin(parseLogTailConfig(config, 'pluginConfig["log.tail"]')),
   'db.query': (config) => dbQueryPlugin(parseDbQueryConfig(config, 'pluginConfig["db.query"]')),
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
+  'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),
 };
 
 /**
  * Everything the named plugins contribute, in the order named: built-in ones, else npm packages installed next to
  * the node. A bad plugin config stops the node at boot with every problem named.
  */
-export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}): Required<PluginContents> {
+export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}, host: PluginHost = { nodeId: 'node' }): Required<PluginContents> {
   const logger = new Logger('plugins');
   const unused = Object.keys(pluginConfig).filter((key) => !names.includes(key));
   if (unused.length > 0) logger.warn(`PIMCP_NODE_PLUGIN_CONFIG has sections for plugins that are not enabled: ${unused.join(', ')}`);
@@ -34,7 +41,7 @@ export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Rec
       throw new ConfigError([`PIMCP_NODE_PLUGINS names "${name}", which is not a plugin (built-in: ${Object.keys(KNOWN_PLUGINS).join(', ')}; or an npm package name)`]);
     }
     try {
-      const contents = builtIn ? builtIn(pluginConfig[name]) : loadPackagePlugin(name, pluginConfig[name]);
+      const contents = builtIn ? builtIn(pluginConfig[name], host) : loadPackagePlugin(name, pluginConfig[name]);
       if ((contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
         logger.warn(`plugin ${name} is enabled but offers nothing: give it a section in PIMCP_NODE_PLUGIN_CONFIG (deny by default)`);
       }
