@@ -122,6 +122,26 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
     expect(byNode.get('edge-3') ?? 0).toBeLessThan(fast);
   });
 
+  it('fans one call out to all five nodes through _meta, with one result per node', async () => {
+    const result = await client.callTool({ name: 'work.read', arguments: {}, _meta: { 'io.pimcp/fanout': 'tier in (edge,cloud)' } });
+    const outcome = result.structuredContent as { nodes: number; results: Array<{ nodeId: string }>; failures: unknown[] };
+    expect(outcome.nodes).toBe(5);
+    expect(outcome.results.map((r) => r.nodeId)).toEqual([...CLOUD, ...EDGE].sort());
+    expect(outcome.failures).toEqual([]);
+  });
+
+  it('returns four results and one named failure within the deadline when a node dies during cluster.map', async () => {
+    const slow = nodes.get('edge-3') as SpawnedProcess; // 300 ms per call: still running when killed
+    const started = Date.now();
+    const call = client.callTool({ name: 'cluster.map', arguments: { tool: 'work.read', selector: 'tier in (edge,cloud)', timeoutMs: 10_000 } });
+    setTimeout(() => slow.kill('SIGKILL'), 100);
+    const result = await call;
+    const outcome = result.structuredContent as { results: Array<{ nodeId: string }>; failures: Array<{ nodeId: string; message: string }> };
+    expect(outcome.results.map((r) => r.nodeId)).toEqual(['cloud-1', 'cloud-2', 'edge-1', 'edge-2']);
+    expect(outcome.failures).toEqual([expect.objectContaining({ nodeId: 'edge-3', message: expect.stringContaining('edge-3') })]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('loses no read-only call when a node is killed in the middle of 1,000 of them', async () => {
     const victim = nodes.get('edge-2') as SpawnedProcess;
     const { byNode, failures } = await callMany(1000, 10, async (i) => {

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
 import type { ContextStore } from '@pimcp/context-store';
+import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
@@ -14,6 +15,8 @@ import { ArgumentValidator } from './calls/argument-validator';
 import { CallToolUseCase } from './calls/call-tool.usecase';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import { createGatewayRouting } from './calls/gateway-routing';
+import { clusterMapTool } from './calls/cluster-map.tool';
+import { FanOutUseCase } from './calls/fan-out.usecase';
 import { LocalTools } from './calls/local-tools';
 import type { NodeInvoker } from './calls/node-invoker.port';
 import type { OfferingCatalog } from './calls/offering-catalog.port';
@@ -71,17 +74,23 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const verifier = deps.verifier ?? fileVerifier(config, () => mcpUrl);
   const picker = new ProviderPicker();
   const store = deps.contextStore;
-  const localTools = store ? new LocalTools(contextTools(store), (id) => storeContextHandle(store, id), config.callTimeoutMs) : undefined;
+  const validator = new ArgumentValidator();
+  const fanOut = new FanOutUseCase(deps.catalog, validator, deps.invoker);
+  const localTools = new LocalTools(
+    [...(store ? contextTools(store) : []), clusterMapTool(fanOut, config.callTimeoutMs)],
+    (id) => (store ? storeContextHandle(store, id) : unavailableContext(id, 'this gateway has no context store')),
+    config.callTimeoutMs,
+  );
   const subscriptions = new ResourceSubscriptions();
   const factory = new GatewayMcpServerFactory({ name: 'pimcp-gateway', version: deps.version ?? '0.1.0' }, {
     tools: deps.catalog,
     offerings: deps.offerings,
-    callTool: new CallToolUseCase(deps.catalog, new ArgumentValidator(), deps.routing ?? createGatewayRouting(config), deps.invoker, {
+    callTool: new CallToolUseCase(deps.catalog, validator, deps.routing ?? createGatewayRouting(config), deps.invoker, {
       callTimeoutMs: config.callTimeoutMs, ...(config.region ? { region: config.region } : {}),
-    }, localTools),
+    }, localTools, fanOut),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
     subscriptions,
-    ...(localTools ? { localTools } : {}),
+    localTools,
     ...(store ? { contexts: new ContextResources(store) } : {}),
   });
   const endpoint = new McpEndpoint(factory, { tools: deps.catalog, offerings: deps.offerings }, subscriptions, deps.sessions, new BoundedEventStore(), {

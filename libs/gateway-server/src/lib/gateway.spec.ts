@@ -95,7 +95,8 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
     expect(page.tools).toHaveLength(100);
     expect(page.nextCursor).toEqual(expect.any(String));
     const client = await connect('legacy');
-    expect((await client.listTools()).tools.length).toBe(151);
+    // text.echo, the 150 bulk tools, and the gateway's own cluster.map
+    expect((await client.listTools()).tools.length).toBe(152);
   });
 
   it('answers an unknown tool with JSON-RPC -32602 naming it', async () => {

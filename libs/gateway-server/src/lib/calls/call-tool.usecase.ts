@@ -3,6 +3,7 @@ import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
+import { FANOUT_META_KEY, type FanOutUseCase, fanOutToolResult } from './fan-out.usecase';
 import type { LocalTools } from './local-tools';
 import type { NodeInvoker } from './node-invoker.port';
 import type { ToolCatalog, ToolProvider } from './tool-catalog.port';
@@ -26,7 +27,7 @@ export interface CallToolOptions {
 }
 
 /** Keys that belong to this hop (progress, protocol envelope, routing), not to the tool. */
-const HOP_META = /^(progressToken$|io\.modelcontextprotocol\/|io\.pimcp\/target$)/;
+const HOP_META = /^(progressToken$|io\.modelcontextprotocol\/|io\.pimcp\/(target|fanout)$)/;
 /** Result `_meta` keys telling the client which node ran the call and why it was chosen. */
 export const NODE_META_KEY = 'io.pimcp/node';
 export const ROUTE_META_KEY = 'io.pimcp/route';
@@ -44,10 +45,19 @@ export class CallToolUseCase {
     private readonly invoker: NodeInvoker,
     private readonly options: CallToolOptions,
     private readonly local?: LocalTools,
+    private readonly fanOut?: FanOutUseCase,
   ) {}
 
   async execute(input: CallToolInput): Promise<Record<string, unknown>> {
     if (this.local?.has(input.name)) return this.runLocal(this.local, input);
+    const fanOut = fanOutOf(input.meta);
+    if (fanOut && this.fanOut) {
+      return fanOutToolResult(await this.fanOut.execute({
+        tool: input.name, arguments: input.arguments ?? {}, selector: fanOut.selector, ...(fanOut.concurrency ? { concurrency: fanOut.concurrency } : {}),
+        deadline: Date.now() + Math.min(fanOut.timeoutMs ?? this.options.callTimeoutMs, this.options.callTimeoutMs),
+        caller: input.caller, meta: toolMeta(input.meta), signal: input.signal, onProgress: monotonic(input.onProgress),
+      }));
+    }
     const tool = this.catalog.resolve(input.name);
     if (!tool) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool "${input.name.slice(0, 200)}"; call tools/list for the tools this gateway offers`);
@@ -140,4 +150,18 @@ function toProtocolError(err: unknown, tool: string): ProtocolError {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `_meta["io.pimcp/fanout"]`: a selector string, or `{ selector, concurrency?, timeoutMs? }`. */
+function fanOutOf(meta: Record<string, unknown> | undefined): { selector: string; concurrency?: number; timeoutMs?: number } | undefined {
+  const value = meta?.[FANOUT_META_KEY];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return { selector: value };
+  if (isObject(value) && (value['selector'] === undefined || typeof value['selector'] === 'string')) {
+    const number = (key: string) => (typeof value[key] === 'number' && Number.isInteger(value[key]) && (value[key] as number) > 0 ? (value[key] as number) : undefined);
+    const concurrency = number('concurrency');
+    const timeoutMs = number('timeoutMs');
+    return { selector: (value['selector'] as string | undefined) ?? '', ...(concurrency ? { concurrency } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+  }
+  throw new ProtocolError(ProtocolErrorCode.InvalidParams, `_meta["${FANOUT_META_KEY}"] must be a label selector such as "region=tokyo", or {"selector": ..., "concurrency": n, "timeoutMs": n}`);
 }
