@@ -5,6 +5,9 @@ import { defineTool, type PluginContents, type ToolContext } from '@pimcp/plugin
 export interface RoutingFixturesConfig {
   /** Extra time each call of work.read and work.append takes on this node (a slow node). */
   delayMs?: number;
+  /** Every `jitterEvery`-th work.read on this node takes `jitterMs` more (tail latency, for hedging). */
+  jitterEvery?: number;
+  jitterMs?: number;
 }
 
 /**
@@ -14,6 +17,8 @@ export interface RoutingFixturesConfig {
  */
 export function routingFixtures(nodeId: string, config: RoutingFixturesConfig = {}): PluginContents {
   const delayMs = Math.max(0, Math.min(60_000, Number(config.delayMs ?? 0)));
+  const jitterEvery = Math.max(0, Math.floor(Number(config.jitterEvery ?? 0)));
+  const jitterMs = Math.max(0, Math.min(60_000, Number(config.jitterMs ?? 0)));
   const counts = { read: 0, append: 0 };
   const data = { type: 'object', properties: { data: { type: 'string', maxLength: 64 * 1024 * 1024 } }, required: ['data'], additionalProperties: false };
   const none = { type: 'object', properties: {}, additionalProperties: false };
@@ -40,8 +45,8 @@ export function routingFixtures(nodeId: string, config: RoutingFixturesConfig = 
         name: 'work.read', version: '1.0.0', costClass: 'light', annotations: { readOnlyHint: true, idempotentHint: true },
         description: 'A read-only call that takes delayMs on this node.', inputSchema: none,
         handler: async (_args, ctx) => {
-          await pause(delayMs, ctx);
           counts.read += 1;
+          await pause(delayMs + (jitterEvery > 0 && counts.read % jitterEvery === 0 ? jitterMs : 0), ctx);
           return { content: [{ type: 'text', text: nodeId }], structuredContent: { nodeId } };
         },
       }),
