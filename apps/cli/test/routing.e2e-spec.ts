@@ -36,8 +36,8 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
       cwd,
       env: {
         PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0',
-        // A killed node stays out of rotation for the rest of the run instead of being probed again.
-        PIMCP_GATEWAY_BREAKER_HALF_OPEN_MS: '60000',
+        // A node out of rotation gets one probe call a second (read-only or idempotent, so retried if it fails).
+        PIMCP_GATEWAY_BREAKER_HALF_OPEN_MS: '1000',
       },
     });
     const mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
@@ -120,6 +120,25 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
     expect({ spread, fast }).toMatchObject({ fast: expect.any(Number) });
     expect(fast).toBeGreaterThan(10);
     expect(byNode.get('edge-3') ?? 0).toBeLessThan(fast);
+  });
+
+  it('trips the breaker of a flapping node without failing a read-only call, and lets it back after a good probe', async () => {
+    const readsOn = async (nodeId: string) => ((await client.callTool({ name: `${nodeId}.work.counts`, arguments: {} })).structuredContent as { read: number }).read;
+    // Healthy traffic first: the retry budget is earned by successful calls (10% of them) and time.
+    expect((await callMany(100, 4, () => client.callTool({ name: 'work.read', arguments: {}, _meta: { 'io.pimcp/target': 'region in (tokyo,osaka)' } }))).failures).toEqual([]);
+    await client.callTool({ name: 'edge-1.work.flap', arguments: { failing: true } });
+    const flapping = await callMany(40, 4, () => client.callTool({ name: 'work.read', arguments: {}, _meta: { 'io.pimcp/target': 'region in (tokyo,osaka)' } }));
+    expect(flapping.failures).toEqual([]); // each failed attempt on edge-1 was retried on another node
+    expect(flapping.byNode.get('edge-1') ?? 0).toBe(0);
+    // The whole node is out: even its alias is refused while the circuit is open.
+    await expect(client.callTool({ name: 'edge-1.work.flap', arguments: { failing: false } })).rejects.toThrow(/circuit open/);
+    await new Promise((r) => setTimeout(r, 1500)); // past PIMCP_GATEWAY_BREAKER_HALF_OPEN_MS: one probe call is let through
+    await client.callTool({ name: 'edge-1.work.flap', arguments: { failing: false } }); // idempotent: the probe, and it succeeds
+    const before = await readsOn('edge-1');
+    const recovered = await callMany(40, 4, () => client.callTool({ name: 'work.read', arguments: {}, _meta: { 'io.pimcp/target': 'region in (tokyo,osaka)' } }));
+    expect(recovered.failures).toEqual([]);
+    expect(recovered.byNode.get('edge-1') ?? 0).toBeGreaterThan(0);
+    expect(await readsOn('edge-1')).toBeGreaterThan(before);
   });
 
   it('fans one call out to all five nodes through _meta, with one result per node', async () => {

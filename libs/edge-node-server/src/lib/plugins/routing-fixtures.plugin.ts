@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { defineTool, type PluginContents, type ToolContext } from '@pimcp/plugin-sdk';
+import { ErrorCode, PimcpError } from '@pimcp/protocol';
 
 export interface RoutingFixturesConfig {
   /** Extra time each call of work.read and work.append takes on this node (a slow node). */
@@ -20,6 +21,7 @@ export function routingFixtures(nodeId: string, config: RoutingFixturesConfig = 
   const jitterEvery = Math.max(0, Math.floor(Number(config.jitterEvery ?? 0)));
   const jitterMs = Math.max(0, Math.min(60_000, Number(config.jitterMs ?? 0)));
   const counts = { read: 0, append: 0 };
+  let flapping = false;
   const data = { type: 'object', properties: { data: { type: 'string', maxLength: 64 * 1024 * 1024 } }, required: ['data'], additionalProperties: false };
   const none = { type: 'object', properties: {}, additionalProperties: false };
   return {
@@ -45,6 +47,8 @@ export function routingFixtures(nodeId: string, config: RoutingFixturesConfig = 
         name: 'work.read', version: '1.0.0', costClass: 'light', annotations: { readOnlyHint: true, idempotentHint: true },
         description: 'A read-only call that takes delayMs on this node.', inputSchema: none,
         handler: async (_args, ctx) => {
+          // A flapping node fails as a node whose link or runtime is in trouble would (retryable, counts against its circuit).
+          if (flapping) throw new PimcpError(ErrorCode.NodeUnavailable, `${nodeId} is flapping`);
           counts.read += 1;
           await pause(delayMs + (jitterEvery > 0 && counts.read % jitterEvery === 0 ? jitterMs : 0), ctx);
           return { content: [{ type: 'text', text: nodeId }], structuredContent: { nodeId } };
@@ -58,6 +62,15 @@ export function routingFixtures(nodeId: string, config: RoutingFixturesConfig = 
           ctx.logger.log(`work.append started on ${nodeId}`);
           await pause(delayMs, ctx);
           return { content: [{ type: 'text', text: nodeId }], structuredContent: { nodeId } };
+        },
+      }),
+      defineTool<{ failing: boolean }>({
+        name: 'work.flap', version: '1.0.0', costClass: 'light', annotations: { idempotentHint: true },
+        description: 'Makes this node\'s work.read fail (failing: true) or work again (false), to test circuit breakers.',
+        inputSchema: { type: 'object', properties: { failing: { type: 'boolean' } }, required: ['failing'], additionalProperties: false },
+        handler: async ({ failing }) => {
+          flapping = failing;
+          return { content: [{ type: 'text', text: `${nodeId} flapping: ${failing}` }], structuredContent: { nodeId, flapping } };
         },
       }),
       defineTool({
