@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { callContextId, type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
+import { ContextAffinity } from './context-affinity';
 import { FANOUT_META_KEY, type FanOutUseCase, fanOutToolResult } from './fan-out.usecase';
 import type { LocalTools } from './local-tools';
 import type { NodeInvoker } from './node-invoker.port';
@@ -38,6 +39,8 @@ export const ROUTE_META_KEY = 'io.pimcp/route';
  * client's token.
  */
 export class CallToolUseCase {
+  private readonly affinity = new ContextAffinity();
+
   constructor(
     private readonly catalog: ToolCatalog,
     private readonly validator: ArgumentValidator,
@@ -71,6 +74,8 @@ export class CallToolUseCase {
     const requestId = randomUUID();
     const deadline = Date.now() + this.options.callTimeoutMs;
     const onProgress = monotonic(input.onProgress);
+    const contextId = callContextId(toolMeta(input.meta), input.caller);
+    const affine = this.affinity.nodeFor(contextId);
     try {
       const target = parseTargetMeta(input.meta);
       const outcome = await this.routing.executor.execute({
@@ -79,6 +84,7 @@ export class CallToolUseCase {
         ...(target ? { target } : {}),
         ...(this.options.region ? { callerRegion: this.options.region } : {}),
         inputBytes: Buffer.byteLength(JSON.stringify(args)),
+        ...(affine ? { preferredNodeIds: [affine] } : {}),
         signal: input.signal,
         deadline,
       }, (provider, attempt) => this.invoker.invoke(provider, {
@@ -93,6 +99,7 @@ export class CallToolUseCase {
         // A call the node never started may go to another node whatever its annotations say.
         throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
       }));
+      this.affinity.record(contextId, outcome.nodeId);
       const meta = { ...(isObject(outcome.result['_meta']) ? outcome.result['_meta'] : {}), [NODE_META_KEY]: outcome.nodeId, [ROUTE_META_KEY]: outcome.plan.reason };
       return { ...outcome.result, _meta: meta };
     } catch (err) {
