@@ -15,6 +15,7 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
   let up: SpawnedProcess;
   let client: Client;
   let registryLink: string;
+  let adminUrl: string;
   const nodes = new Map<string, SpawnedProcess>();
 
   function startNode(nodeId: string, labels: string, delayMs: number): SpawnedProcess {
@@ -42,6 +43,7 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
     });
     const mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
     registryLink = await up.waitFor(/node link: +(\S+)/);
+    adminUrl = (await up.waitFor(/registry admin API: +(\S+)/)).replace(/\/v1\/catalog$/, '');
     startNode('edge-1', 'tier=edge,region=tokyo', 20);
     startNode('edge-2', 'tier=edge,region=osaka', 20);
     startNode('edge-3', 'tier=edge,region=osaka', 300); // the slow one
@@ -139,6 +141,22 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
     expect(recovered.failures).toEqual([]);
     expect(recovered.byNode.get('edge-1') ?? 0).toBeGreaterThan(0);
     expect(await readsOn('edge-1')).toBeGreaterThan(before);
+  });
+
+  it('follows a routing policy an operator sets through the registry\'s admin API, and drops it when removed', async () => {
+    const put = await fetch(`${adminUrl}/v1/routing-policies/work.hash`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pin: 'cloud-2' }) });
+    expect(put.status).toBe(200);
+    await pollUntil(async () => ranOn(await client.callTool({ name: 'work.hash', arguments: { data: 'x' } })) === 'cloud-2' || undefined, {
+      timeoutMs: 5_000, description: 'the gateway to follow the pinned policy',
+    });
+    for (let i = 0; i < 5; i++) {
+      const pinned = await client.callTool({ name: 'work.hash', arguments: { data: `x${i}` } });
+      expect([ranOn(pinned), routeOf(pinned)]).toEqual(['cloud-2', 'pin']);
+    }
+    expect((await fetch(`${adminUrl}/v1/routing-policies/work.hash`, { method: 'DELETE' })).status).toBe(200);
+    await pollUntil(async () => EDGE.includes(ranOn(await client.callTool({ name: 'work.hash', arguments: { data: 'small' } }))) || undefined, {
+      timeoutMs: 5_000, description: 'light work.hash back on the edge',
+    });
   });
 
   it('fans one call out to all five nodes through _meta, with one result per node', async () => {

@@ -3,7 +3,7 @@
  * Reads never touch the store; a failed watch is replaced by a new snapshot and watch, swapped in atomically.
  */
 import type {
-  PromptDefinition, RegistryEvent, RegistrySnapshot, ResourceDefinition, ResourceTemplateDefinition,
+  PromptDefinition, RegistryEvent, RegistrySnapshot, ResourceDefinition, ResourceTemplateDefinition, RoutingPolicyRecord,
 } from '@pimcp/protocol';
 import type { RegistryStore, RegistryWatch } from '@pimcp/registry-store';
 import type {
@@ -152,6 +152,12 @@ export class CatalogCache {
     return this.offerings.get('prompts', name);
   }
 
+  /** Operators' routing policies by capability (`*` included), as the registry holds them. */
+  routingPolicies(): ReadonlyMap<string, RoutingPolicyRecord> {
+    this.assertReady();
+    return this.state.routingPolicies;
+  }
+
   /** Live nodes and all their capabilities (enabled or not), sorted by node id. */
   nodes(): readonly CatalogNode[] {
     this.assertReady();
@@ -223,13 +229,14 @@ export class CatalogCache {
     const offerings = OfferingIndex.build(state);
     const diff = index.diffFrom(this.index);
     const offeringDiff = offerings.diffFrom(this.offerings);
+    const policiesChanged = canonical(state.routingPolicies) !== canonical(this.state.routingPolicies);
     this.state = state;
     this.index = index;
     this.offerings = offerings;
     this.nodeViews = undefined;
     this.ready = true;
     // The first snapshot is what start() resolves with; listeners hear about changes after it.
-    if (cause === 'resync') this.emit(diff, offeringDiff, 'resync');
+    if (cause === 'resync') this.emit(diff, offeringDiff, 'resync', policiesChanged);
     this.waiters.release(this.state.revision);
   }
 
@@ -259,7 +266,9 @@ export class CatalogCache {
       offeringDiff = offerings.diffFrom(this.offerings);
       this.offerings = offerings;
     }
-    this.emit(this.index.refresh(this.state, touched), offeringDiff, 'watch');
+    const policiesChanged = this.state.routingPoliciesChanged;
+    this.state.routingPoliciesChanged = false;
+    this.emit(this.index.refresh(this.state, touched), offeringDiff, 'watch', policiesChanged);
     this.waiters.release(this.state.revision);
   }
 
@@ -313,9 +322,10 @@ export class CatalogCache {
     });
   }
 
-  private emit(diff: ToolIndexDiff, offerings: OfferingIndexDiff, cause: CatalogChange['cause']): void {
+  private emit(diff: ToolIndexDiff, offerings: OfferingIndexDiff, cause: CatalogChange['cause'], routingPoliciesChanged = false): void {
     const providersChanged = diff.providersChanged || offerings.providersChanged;
-    if (!diff.toolsChanged && !diff.aliasesChanged && !providersChanged && !offerings.resourcesChanged && !offerings.promptsChanged) return;
+    if (!diff.toolsChanged && !diff.aliasesChanged && !providersChanged && !offerings.resourcesChanged && !offerings.promptsChanged
+      && !routingPoliciesChanged) return;
     const change: CatalogChange = Object.freeze({
       revision: this.state.revision,
       catalogRevision: this.state.catalogRevision,
@@ -324,6 +334,7 @@ export class CatalogCache {
       providersChanged,
       resourcesChanged: offerings.resourcesChanged,
       promptsChanged: offerings.promptsChanged,
+      routingPoliciesChanged,
       names: Object.freeze(diff.names),
       cause,
     });
@@ -350,4 +361,8 @@ export class CatalogCache {
         'the catalog cache has not loaded a snapshot yet; await start() before reading it');
     }
   }
+}
+
+function canonical(policies: ReadonlyMap<string, RoutingPolicyRecord>): string {
+  return JSON.stringify([...policies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, record]) => [key, record.policy]));
 }

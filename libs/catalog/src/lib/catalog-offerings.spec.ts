@@ -74,3 +74,23 @@ describe('CatalogCache: resources, resource templates and prompts (ADR 0008)', (
     expect(cache.resource('pi://logs/app')?.providers[0]?.draining).toBe(true);
   });
 });
+
+describe('CatalogCache: operators\' routing policies', () => {
+  it('loads them with the snapshot and announces each change', async () => {
+    const store = new EmbeddedRegistryStore();
+    await store.setRoutingPolicy('*', { spread: true });
+    const cache = new CatalogCache(store, { logger: { log: jest.fn(), warn: jest.fn(), error: jest.fn() } });
+    await cache.start();
+    const changes = new CatalogChangeRecorder(cache);
+    try {
+      expect([...cache.routingPolicies().keys()]).toEqual(['*']);
+      await store.setRoutingPolicy('file.search', { pin: 'pi-7' });
+      await changes.waitFor((c) => c.routingPoliciesChanged, 'the new policy');
+      expect(cache.routingPolicies().get('file.search')?.policy).toEqual({ pin: 'pi-7' });
+    } finally {
+      changes.close();
+      await cache.stop();
+      await store.close();
+    }
+  });
+});

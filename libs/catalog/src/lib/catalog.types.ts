@@ -127,6 +127,8 @@ export interface CatalogChange {
   readonly resourcesChanged: boolean;
   /** prompts/list changed: send `notifications/prompts/list_changed`. */
   readonly promptsChanged: boolean;
+  /** An operator set or removed a routing policy (`routingPolicies()`). */
+  readonly routingPoliciesChanged: boolean;
   /** Visible names whose entry changed in any way, sorted. */
   readonly names: readonly string[];
   /** `watch`: a watch batch; `resync`: a new snapshot replaced the state after a watch failure. */

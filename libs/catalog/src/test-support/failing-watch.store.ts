@@ -78,6 +78,10 @@ export class FailingWatchStore implements RegistryStore {
     return this.inner.drain(nodeId);
   }
 
+  setRoutingPolicy(capability: string, policy: Record<string, unknown> | undefined): Promise<number> {
+    return this.inner.setRoutingPolicy(capability, policy);
+  }
+
   removeOrphans(): Promise<OrphanReport> {
     return this.inner.removeOrphans();
   }

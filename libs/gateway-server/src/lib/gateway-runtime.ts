@@ -8,7 +8,7 @@ import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-c
 import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
-import { createGatewayRouting } from './calls/gateway-routing';
+import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
 import type { GatewayConfig } from './config/gateway.config';
 
 export interface GatewayRuntimeOptions {
@@ -33,9 +33,11 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
   const routing = createGatewayRouting(config);
+  applyOperatorPolicies(routing, config, cache.routingPolicies());
   // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
   const invoker = new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) });
-  const stopDroppingLostNodes = cache.onChange(() => {
+  const stopDroppingLostNodes = cache.onChange((change) => {
+    if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
     const live = cache.nodes();
     // A node that left the catalog cannot answer: fail its calls now rather than at their deadlines.
     invoker.retainOnly(live);

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import {
   createLeaderElector, createRegistryStore, type LeaderElector, type RegistryStore,
 } from '@pimcp/registry-store';
+import { RoutingPoliciesController } from './admin/routing/routing-policies.controller';
 import { AdminController } from './admin/admin.controller';
 import { DrainNodeUseCase } from './admin/usecases/drain-node/drain-node.usecase';
 import { SetCapabilityEnabledUseCase } from './admin/usecases/set-capability-enabled/set-capability-enabled.usecase';
@@ -34,7 +35,7 @@ export class RegistryServerModule {
     });
     return {
       module: RegistryServerModule,
-      controllers: [NodesController, AdminController, HealthController],
+      controllers: [NodesController, AdminController, RoutingPoliciesController, HealthController],
       providers: [
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_STORE, useValue: store },

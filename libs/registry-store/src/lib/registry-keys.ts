@@ -15,6 +15,8 @@ export const registryKeys = {
   disabled: (scope: CapabilityScope, name: string) => `${REGISTRY_PREFIX}admin/disabled/${scope}/${name}`,
   drainPrefix: () => `${REGISTRY_PREFIX}admin/drained/`,
   drain: (nodeId: string) => `${REGISTRY_PREFIX}admin/drained/${nodeId}`,
+  routingPolicyPrefix: () => `${REGISTRY_PREFIX}admin/routing/`,
+  routingPolicy: (capability: string) => `${REGISTRY_PREFIX}admin/routing/${capability}`,
   catalogRevision: () => `${REGISTRY_PREFIX}meta/catalog-revision`,
   election: (service: string) => `${REGISTRY_PREFIX}election/${service}`,
 } as const;
@@ -25,6 +27,7 @@ export type ParsedRegistryKey =
   | { kind: 'claim'; name: string; major: number }
   | { kind: 'disabled'; scope: CapabilityScope; name: string }
   | { kind: 'drain'; nodeId: string }
+  | { kind: 'routing-policy'; capability: string }
   | { kind: 'catalog-revision' };
 
 /** Inverse of registryKeys for the keys a watcher sees; undefined for keys outside the layout. */
@@ -37,6 +40,7 @@ export function parseRegistryKey(key: string): ParsedRegistryKey | undefined {
   if (head === 'claims' && parts.length === 3 && a && b) return { kind: 'claim', name: a, major: Number(b) };
   if (head === 'admin' && a === 'disabled' && parts.length === 4 && b && c) return { kind: 'disabled', scope: b, name: c };
   if (head === 'admin' && a === 'drained' && parts.length === 3 && b) return { kind: 'drain', nodeId: b };
+  if (head === 'admin' && a === 'routing' && parts.length === 3 && b) return { kind: 'routing-policy', capability: b };
   if (head === 'meta' && a === 'catalog-revision' && parts.length === 2) return { kind: 'catalog-revision' };
   return undefined;
 }

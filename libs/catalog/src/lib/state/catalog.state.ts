@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import {
   ALL_NODES, canonicalJson, majorVersion, type CapabilityRecord, type NodeRecord, type RegistryEvent,
-  type RegistrySnapshot,
+  type RegistrySnapshot, type RoutingPolicyRecord,
 } from '@pimcp/protocol';
 import { toolNames } from '../names/tool-names';
 
@@ -25,6 +25,10 @@ export class CatalogState {
   private readonly nodeIdsByName = new Map<string, Set<string>>();
   private readonly disabledScopes = new Map<string, Set<string>>();
   private readonly drainedNodeIds = new Set<string>();
+  /** Operators' routing policies by capability (set through the registry's admin API). */
+  readonly routingPolicies = new Map<string, RoutingPolicyRecord>();
+  /** Set when an applied event changed routingPolicies; the cache clears it after announcing. */
+  routingPoliciesChanged = false;
 
   static fromSnapshot(snapshot: RegistrySnapshot): CatalogState {
     const state = new CatalogState();
@@ -36,6 +40,7 @@ export class CatalogState {
     }
     for (const switchOff of snapshot.disabled) state.setDisabled(switchOff.scope, switchOff.name, true);
     for (const drain of snapshot.drained) state.drainedNodeIds.add(drain.nodeId);
+    for (const record of snapshot.routingPolicies ?? []) state.routingPolicies.set(record.capability, record);
     return state;
   }
 
@@ -67,6 +72,11 @@ export class CatalogState {
         else this.drainedNodeIds.delete(event.nodeId);
         this.touchNode(event.nodeId, touched);
         return true;
+      case 'routing-policy':
+        if (event.value) this.routingPolicies.set(event.capability, event.value);
+        else this.routingPolicies.delete(event.capability);
+        this.routingPoliciesChanged = true;
+        return false;
       case 'catalog-revision':
         if (event.value !== undefined) this.catalogRevision = event.value;
         return false;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { callContextId, type CallerIdentity, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { type CallerIdentity, CONTEXT_META_KEY, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
 import { ContextAffinity } from './context-affinity';
@@ -74,8 +74,10 @@ export class CallToolUseCase {
     const requestId = randomUUID();
     const deadline = Date.now() + this.options.callTimeoutMs;
     const onProgress = monotonic(input.onProgress);
-    const contextId = callContextId(toolMeta(input.meta), input.caller);
-    const affine = this.affinity.nodeFor(contextId);
+    // Only a context the caller names: every call has a default per-client context, and stickiness to it would
+    // defeat load spreading and tier placement for ordinary calls.
+    const contextId = namedContext(input.meta);
+    const affine = contextId === undefined ? undefined : this.affinity.nodeFor(contextId);
     try {
       const target = parseTargetMeta(input.meta);
       const outcome = await this.routing.executor.execute({
@@ -99,7 +101,7 @@ export class CallToolUseCase {
         // A call the node never started may go to another node whatever its annotations say.
         throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
       }));
-      this.affinity.record(contextId, outcome.nodeId);
+      if (contextId !== undefined) this.affinity.record(contextId, outcome.nodeId);
       const meta = { ...(isObject(outcome.result['_meta']) ? outcome.result['_meta'] : {}), [NODE_META_KEY]: outcome.nodeId, [ROUTE_META_KEY]: outcome.plan.reason };
       return { ...outcome.result, _meta: meta };
     } catch (err) {
@@ -171,4 +173,9 @@ function fanOutOf(meta: Record<string, unknown> | undefined): { selector: string
     return { selector: (value['selector'] as string | undefined) ?? '', ...(concurrency ? { concurrency } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
   }
   throw new ProtocolError(ProtocolErrorCode.InvalidParams, `_meta["${FANOUT_META_KEY}"] must be a label selector such as "region=tokyo", or {"selector": ..., "concurrency": n, "timeoutMs": n}`);
+}
+
+function namedContext(meta: Record<string, unknown> | undefined): string | undefined {
+  const named = meta?.[CONTEXT_META_KEY];
+  return typeof named === 'string' && named.length > 0 ? named : undefined;
 }

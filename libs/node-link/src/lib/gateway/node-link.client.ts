@@ -72,6 +72,8 @@ export class NodeLinkClient {
   private readonly nodeId: string;
   /** Fails each exchange still waiting; a Redis broker cannot tell that a node died, so the catalog must. */
   private readonly inFlight = new Set<(error: PimcpError) => void>();
+  /** A ping still out: closing the transport under it would reject its publish with nobody listening. */
+  private pinging: Promise<boolean> | undefined;
 
   constructor(target: NodeLinkTarget, options: NodeLinkClientOptions = {}) {
     this.linkAddress = target.linkAddress;
@@ -191,7 +193,7 @@ export class NodeLinkClient {
 
   /** True when the node answers a ping within timeoutMs; never throws. */
   ping(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
+    const ping = new Promise<boolean>((resolve) => {
       const link: { subscription?: Subscription } = {};
       const timer = setTimeout(() => done(false), timeoutMs);
       link.subscription = this.client.send<PingReply>(this.pingPattern, {}).subscribe({
@@ -204,6 +206,8 @@ export class NodeLinkClient {
         resolve(alive);
       }
     });
+    this.pinging = ping;
+    return ping;
   }
 
   /** Asks the node to abort a call; best effort (over TCP the node also aborts every call of a dropped connection). */
@@ -218,7 +222,7 @@ export class NodeLinkClient {
   close(reason?: string): void {
     const error = new PimcpError(ErrorCode.NodeUnavailable, reason ?? `the link to node ${this.nodeId} was closed during the call`);
     for (const fail of [...this.inFlight]) fail(error);
-    Promise.resolve()
+    Promise.resolve(this.pinging)
       .then(() => this.client.close())
       .catch(() => undefined);
   }

@@ -52,6 +52,13 @@ export interface DrainRecord {
   at: string;
 }
 
+/** An operator's routing policy for one capability (or `*`), set through the admin API; validated by the router's rules. */
+export interface RoutingPolicyRecord {
+  capability: string;
+  policy: Record<string, unknown>;
+  at: string;
+}
+
 /** Everything a consumer needs to build its catalog, as of `revision`. */
 export interface RegistrySnapshot {
   revision: number;
@@ -60,6 +67,7 @@ export interface RegistrySnapshot {
   capabilities: CapabilityRecord[];
   disabled: DisabledCapabilityRecord[];
   drained: DrainRecord[];
+  routingPolicies: RoutingPolicyRecord[];
 }
 
 /** One ordered change after a snapshot. `value` is absent on deletions. */
@@ -68,4 +76,5 @@ export type RegistryEvent =
   | { revision: number; kind: 'capability'; nodeId: string; name: string; value?: CapabilityRecord }
   | { revision: number; kind: 'disabled'; scope: CapabilityScope; name: string; value?: DisabledCapabilityRecord }
   | { revision: number; kind: 'drain'; nodeId: string; value?: DrainRecord }
+  | { revision: number; kind: 'routing-policy'; capability: string; value?: RoutingPolicyRecord }
   | { revision: number; kind: 'catalog-revision'; value?: number };

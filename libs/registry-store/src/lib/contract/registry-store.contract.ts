@@ -300,6 +300,23 @@ export function describeRegistryStoreContract(
       });
     });
 
+    describe('routing policies', () => {
+      it('stores, reports in snapshot and watch, replaces and removes an operator\'s routing policy', async () => {
+        const start = (await store.snapshot()).revision;
+        const collector = await watchFrom(start);
+        const set = await store.setRoutingPolicy('file.search', { pin: 'pi-7' });
+        expect(set).toBeGreaterThan(start);
+        await store.setRoutingPolicy('*', { require: ['tier=edge'] });
+        await store.setRoutingPolicy('file.search', { spread: true });
+        const snapshot = await store.snapshot();
+        expect(snapshot.routingPolicies.map((r) => [r.capability, r.policy])).toEqual([['*', { require: ['tier=edge'] }], ['file.search', { spread: true }]]);
+        await collector.waitFor((e) => e.kind === 'routing-policy' && e.capability === 'file.search' && e.value?.policy['spread'] === true, 'the replaced policy');
+        await store.setRoutingPolicy('file.search', undefined);
+        await collector.waitFor((e) => e.kind === 'routing-policy' && e.capability === 'file.search' && e.value === undefined, 'the removal');
+        expect((await store.snapshot()).routingPolicies.map((r) => r.capability)).toEqual(['*']);
+      });
+    });
+
     describe('drain', () => {
       it('marks a live node as draining, which its heartbeat and the snapshot report', async () => {
         await store.join(contractManifest('node-a', [contractCapability('file.search')]), { ttlSeconds: 30 });

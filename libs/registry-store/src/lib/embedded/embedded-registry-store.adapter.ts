@@ -1,6 +1,6 @@
 /** The single-process registry store (the `npm start` default): the same key layout and semantics as etcd, in memory. */
 import {
-  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord,
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
   type NodeManifest, type RegistryEvent, type RegistrySnapshot,
 } from '@pimcp/protocol';
 import type {
@@ -100,6 +100,14 @@ export class EmbeddedRegistryStore implements RegistryStore {
     const key = registryKeys.disabled(scope, name);
     if (enabled) return this.commit([{ delete: key }]);
     const record: DisabledCapabilityRecord = { scope, name, at: this.now().toISOString() };
+    return this.commit([{ put: key, value: record }]);
+  }
+
+  async setRoutingPolicy(capability: string, policy: Record<string, unknown> | undefined): Promise<number> {
+    this.assertOpen();
+    const key = registryKeys.routingPolicy(capability);
+    if (policy === undefined) return this.commit([{ delete: key }]);
+    const record: RoutingPolicyRecord = { capability, policy, at: this.now().toISOString() };
     return this.commit([{ put: key, value: record }]);
   }
 

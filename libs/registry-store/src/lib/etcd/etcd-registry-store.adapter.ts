@@ -1,6 +1,6 @@
 /** The distributed registry store: every write is one etcd transaction, every node's keys hang on its own lease. */
 import {
-  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord,
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
   type NodeManifest, type RegistrySnapshot,
 } from '@pimcp/protocol';
 import {
@@ -133,6 +133,15 @@ export class EtcdRegistryStore implements RegistryStore {
     return this.run(`${enabled ? 'enabling' : 'disabling'} capability "${name}" on ${scope}`, async (client, call) => {
       if (enabled) return Number((await client.kv.deleteRange({ key: Buffer.from(key) }, call)).header.revision);
       const record: DisabledCapabilityRecord = { scope, name, at: this.now().toISOString() };
+      return Number((await client.kv.put(putRequest(key, record), call)).header.revision);
+    });
+  }
+
+  async setRoutingPolicy(capability: string, policy: Record<string, unknown> | undefined): Promise<number> {
+    const key = registryKeys.routingPolicy(capability);
+    return this.run(`${policy ? 'setting' : 'removing'} the routing policy of "${capability}"`, async (client, call) => {
+      if (!policy) return Number((await client.kv.deleteRange({ key: Buffer.from(key) }, call)).header.revision);
+      const record: RoutingPolicyRecord = { capability, policy, at: this.now().toISOString() };
       return Number((await client.kv.put(putRequest(key, record), call)).header.revision);
     });
   }

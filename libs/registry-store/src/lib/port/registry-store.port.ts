@@ -53,6 +53,11 @@ export interface RegistryStore {
   leave(nodeId: string): Promise<void>;
   /** Admin switch; `scope` is a node id or ALL_NODES. Returns the store revision of the write. */
   setCapabilityEnabled(scope: CapabilityScope, name: string, enabled: boolean): Promise<number>;
+  /**
+   * An operator's routing policy for a capability (or `*`); undefined removes it. Stored as given: the registry's
+   * admin API validates it with the router's rules first. Returns the store revision of the write.
+   */
+  setRoutingPolicy(capability: string, policy: Record<string, unknown> | undefined): Promise<number>;
   /** Marks a live node as draining. NODE_UNKNOWN when it is not registered. */
   drain(nodeId: string): Promise<void>;
   /** A consistent view of everything at one revision. */
