@@ -7,3 +7,4 @@ export * from './lib/run/run-tool';
 export * from './lib/offerings/offering-definitions';
 export * from './lib/offerings/define-offerings';
 export * from './lib/context/context-handle';
+export * from './lib/schema/to-json-schema';

@@ -45,3 +45,24 @@ describe(defineTool.name, () => {
     expect(() => defineTool({ ...spec, handler: undefined } as unknown as ToolDefinition)).toThrow(/needs a handler function/);
   });
 });
+
+describe('defineTool with zod schemas', () => {
+  it('turns zod input and output schemas into the JSON Schema every host validates with', async () => {
+    const { z } = await import('zod');
+    const { runTool } = await import('./run/run-tool');
+    const { unavailableContext } = await import('./context/context-handle');
+    const tool = defineTool<{ city: string; days?: number }>({
+      name: 'weather.forecast', description: 'forecast', version: '1.0.0', costClass: 'light',
+      inputSchema: z.object({ city: z.string().min(1), days: z.number().int().min(1).max(7).optional() }),
+      outputSchema: z.object({ city: z.string(), celsius: z.array(z.number()) }),
+      handler: async ({ city, days = 1 }) => ({ content: [], structuredContent: { city, celsius: Array.from({ length: days }, () => 21) } }),
+    });
+    expect(tool.inputSchema).toMatchObject({ type: 'object', properties: { city: { type: 'string', minLength: 1 } }, required: ['city'], additionalProperties: false });
+    const ctx = {
+      signal: new AbortController().signal, progress: () => undefined, requestId: 'r', caller: { subject: 's' }, deadline: Date.now() + 1000, meta: {},
+      context: unavailableContext('c', 'test'), logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
+    };
+    expect((await runTool(tool, { city: 'Tokyo', days: 2 }, ctx)).structuredContent).toEqual({ city: 'Tokyo', celsius: [21, 21] });
+    await expect(runTool(tool, { city: '', days: 9 }, ctx)).rejects.toMatchObject({ code: 'INVALID_ARGUMENTS' });
+  });
+});
