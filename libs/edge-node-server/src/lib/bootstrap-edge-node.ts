@@ -48,6 +48,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
+  await plugins.ready();
   const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
@@ -97,6 +98,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         registry.close();
         await localMcp?.close();
         await link.close();
+        await plugins.close();
         await contexts?.close();
         await ownedStore?.close();
       })();

@@ -22,6 +22,24 @@ describe('loadPlugins', () => {
     expect(load).toThrow(/plugin shell\.run: .*pluginConfig\["shell\.run"\]/);
   });
 
+  it('waits for plugins that load from disk, and stops the boot when one cannot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pimcp-vector-'));
+    const good = loadPlugins(['vector'], { vector: { indexes: { notes: { path: join(dir, 'notes.idx'), dimensions: 3, readOnly: false } } } });
+    await expect(good.ready()).resolves.toBeUndefined();
+    expect(good.tools.map((t) => t.name)).toEqual(['vector.search', 'vector.add', 'vector.delete']);
+    await good.close();
+    writeFileSync(join(dir, 'torn.idx'), 'not a snapshot');
+    const torn = loadPlugins(['vector'], { vector: { indexes: { torn: { path: join(dir, 'torn.idx'), dimensions: 3 } } } });
+    await expect(torn.ready()).rejects.toThrow(/torn/);
+    await torn.close();
+  });
+
+  it('offers the storage tools for a directory store, read-only unless it says otherwise', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pimcp-objects-'));
+    expect(loadPlugins(['storage'], { storage: { stores: { objects: { kind: 'directory', root } } } }).tools.map((t) => t.name))
+      .toEqual(['storage.get', 'storage.list']);
+  });
+
   it('refuses a name that is neither built in nor a package name', () => {
     expect(() => loadPlugins(['../../etc/passwd'])).toThrow(/not a plugin \(built-in: shell\.run/);
   });

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
   dbQueryPlugin, httpRequestPlugin, logTailPlugin, parseDbQueryConfig, parseHttpRequestConfig, parseLogTailConfig,
-  parseShellRunConfig, shellRunPlugin,
+  parseShellRunConfig, parseStorageConfig, parseVectorConfig, shellRunPlugin, storagePlugin, vectorPlugin,
 } from '@pimcp/builtin-plugins';
 import { ConfigError } from '@pimcp/config';
 import type { PluginContents } from '@pimcp/plugin-sdk';
@@ -16,12 +16,17 @@ export interface PluginHost {
   nodeId: string;
 }
 
+/** What every enabled plugin contributes, with their start and stop hooks combined. */
+export type LoadedPlugins = Required<Omit<PluginContents, 'ready' | 'close'>> & { ready(): Promise<void>; close(): Promise<void> };
+
 /** Built-in plugins by name; each gets its section of PIMCP_NODE_PLUGIN_CONFIG (the key is the plugin's name). */
 export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) => PluginContents> = {
   'shell.run': (config) => shellRunPlugin(parseShellRunConfig(config, 'pluginConfig["shell.run"]')),
   'http.request': (config) => httpRequestPlugin(parseHttpRequestConfig(config, 'pluginConfig["http.request"]')),
   'log.tail': (config) => logTailPlugin(parseLogTailConfig(config, 'pluginConfig["log.tail"]')),
   'db.query': (config) => dbQueryPlugin(parseDbQueryConfig(config, 'pluginConfig["db.query"]')),
+  storage: (config) => storagePlugin(parseStorageConfig(config, 'pluginConfig.storage')),
+  vector: (config) => vectorPlugin(parseVectorConfig(config, 'pluginConfig.vector')),
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
   'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),
@@ -31,7 +36,7 @@ export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) =
  * Everything the named plugins contribute, in the order named: built-in ones, else npm packages installed next to
  * the node. A bad plugin config stops the node at boot with every problem named.
  */
-export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}, host: PluginHost = { nodeId: 'node' }): Required<PluginContents> {
+export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}, host: PluginHost = { nodeId: 'node' }): LoadedPlugins {
   const logger = new Logger('plugins');
   const unused = Object.keys(pluginConfig).filter((key) => !names.includes(key));
   if (unused.length > 0) logger.warn(`PIMCP_NODE_PLUGIN_CONFIG has sections for plugins that are not enabled: ${unused.join(', ')}`);
@@ -56,5 +61,13 @@ export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Rec
     resources: loaded.flatMap((p) => p.resources ?? []),
     resourceTemplates: loaded.flatMap((p) => p.resourceTemplates ?? []),
     prompts: loaded.flatMap((p) => p.prompts ?? []),
+    ready: async () => {
+      await Promise.all(loaded.map((p) => p.ready?.()));
+    },
+    close: async () => {
+      // One plugin failing to close must not keep the others' files and connections open.
+      const results = await Promise.allSettled(loaded.map(async (p) => p.close?.()));
+      results.forEach((r, i) => r.status === 'rejected' && logger.warn(`plugin ${names[i]} did not close cleanly: ${String(r.reason)}`));
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { ToolDefinition } from '@pimcp/plugin-sdk';
 import type { EdgeNodeConfig } from '../config/edge-node.config';
 import { fileReadTool } from './file-read.tool';
 import { fileSearchTool } from './file-search.tool';
+import { fileWriteTool } from './file-write.tool';
 import { PathJail } from './path-jail';
 import { systemInfoTool } from './system-info.tool';
 
@@ -21,6 +22,7 @@ export async function builtinTools(config: EdgeNodeConfig): Promise<ToolDefiniti
       }),
       fileReadTool(jail, config.maxFileBytes),
     );
+    if (config.fileWrite) tools.push(fileWriteTool(jail, config.maxFileBytes));
   }
   return tools;
 }

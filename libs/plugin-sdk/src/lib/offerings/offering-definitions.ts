@@ -61,4 +61,8 @@ export interface PluginContents {
   resources?: ResourceSpec[];
   resourceTemplates?: ResourceTemplateSpec[];
   prompts?: PromptSpec[];
+  /** Awaited before the node joins the registry (for example, loading an index from disk); a rejection stops the boot. */
+  ready?(): Promise<void>;
+  /** Called once when the node stops, after in-flight calls have finished: release files and connections. */
+  close?(): Promise<void> | void;
 }
