@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// Idle memory of the edge node after it joined `pimcp up --nodes 0`: VmRSS (with its anonymous and file-backed
+// parts) from /proc, and V8's heap from inside the process (memory-probe.cjs), for several configurations and launch
+// flags, with the median of the runs. Figures go to docs/benchmarks.md with the command that produced them.
+//
+// Usage: node tools/scripts/arm64/edge-node-idle-memory.mjs [--runs 3] [--settle 10] [--arm64] [--variants a,b] [--by-package]
+//   --arm64       run the node on arm64 (qemu-user on x64). The RSS is then the emulator's, not a board's; V8's
+//                 heap figures are the arm64 Node's own.
+//   --variants    ids from the table below (default: all)
+//   --by-package  then one more start per variant under `--heap-prof`: the live JS heap by npm package
+// The "-lazy" variants are experiments (lazy-require-experiment.cjs): what the lazy imports recommended in
+// docs/benchmarks.md would save, simulated without changing the libraries.
+// Needs dist/apps/{cli,edge-node} (built when missing).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureArm64Node, scratchDir } from './arm64-node.mjs';
+import { Child, EDGE_NODE_MAIN, ensureBuilt, residentMiB, ROOT, sleep, startGateway } from './pimcp-processes.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PROBE = join(HERE, 'memory-probe.cjs');
+const MCP = { PIMCP_NODE_MCP_ENABLED: 'true', PIMCP_NODE_MCP_PORT: '0' };
+// Loaded by every edge node today although only the node's own MCP endpoint (and resource templates) and Redis use them.
+const LAZY = {
+  preload: join(HERE, 'lazy-require-experiment.cjs'),
+  env: { PIMCP_LAZY_PACKAGES: '@modelcontextprotocol/server,@modelcontextprotocol/node,ioredis' },
+};
+const VARIANTS = [
+  { id: 'floor', name: 'bare `node` (no PiMCP code; the floor)', bare: true },
+  { id: 'default', name: 'built-in tools', env: {}, flags: [] },
+  { id: 'mcp', name: 'built-in tools + own MCP endpoint', env: MCP, flags: [] },
+  { id: 'default-semi1', name: 'built-in tools, `--max-semi-space-size=1`', env: {}, flags: ['--max-semi-space-size=1'] },
+  { id: 'mcp-semi1', name: 'built-in tools + own MCP endpoint, `--max-semi-space-size=1`', env: MCP, flags: ['--max-semi-space-size=1'] },
+  { id: 'default-lite', name: 'built-in tools, `--lite-mode`', env: {}, flags: ['--lite-mode'] },
+  { id: 'mcp-lite', name: 'built-in tools + own MCP endpoint, `--lite-mode`', env: MCP, flags: ['--lite-mode'] },
+  { id: 'default-semi1-lazy', name: 'built-in tools, `--max-semi-space-size=1`, lazy MCP SDK and ioredis (simulated)', env: LAZY.env, flags: ['-r', LAZY.preload, '--max-semi-space-size=1'] },
+  { id: 'default-lite-lazy', name: 'built-in tools, `--lite-mode`, lazy MCP SDK and ioredis (simulated)', env: LAZY.env, flags: ['-r', LAZY.preload, '--lite-mode'] },
+];
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    settle: { type: 'string', default: '10' },
+    arm64: { type: 'boolean', default: false },
+    variants: { type: 'string', default: VARIANTS.map((v) => v.id).join(',') },
+    'by-package': { type: 'boolean', default: false },
+  },
+});
+const runs = Number(options.runs);
+const settleMs = Number(options.settle) * 1000;
+const chosen = options.variants.split(',').map((id) => {
+  const variant = VARIANTS.find((v) => v.id === id);
+  if (!variant) throw new Error(`--variants: unknown "${id}" (known: ${VARIANTS.map((v) => v.id).join(', ')})`);
+  return variant;
+});
+
+const runtime = options.arm64 ? ensureArm64Node() : { command: process.execPath, args: [], version: process.versions.node, emulated: false };
+ensureBuilt(['cli', 'edge-node']);
+const cwd = scratchDir('pimcp-memory-');
+const children = [];
+process.on('exit', () => {
+  children.forEach((c) => c.killNow());
+  rmSync(cwd, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(1));
+
+const gateway = await startGateway(cwd);
+children.push(gateway.up);
+
+/** One start of one variant: join, settle, read /proc and the probe, stop. */
+async function measure(variant, run) {
+  const probeOut = join(cwd, `probe-${variant.id}-${run}.json`);
+  const script = variant.bare ? ['-e', 'setInterval(() => {}, 1 << 30)'] : [EDGE_NODE_MAIN];
+  const node = new Child(variant.id, runtime.command, [...runtime.args, '-r', PROBE, ...(variant.flags ?? []), ...script], {
+    cwd,
+    env: { PIMCP_NODE_ID: `mem-${variant.id}-${run}`, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_MEMORY_PROBE_OUT: probeOut, ...variant.env },
+  });
+  children.push(node);
+  try {
+    if (!variant.bare) await node.waitFor(/(ready: link)/, 180_000, 'join');
+    await sleep(settleMs);
+    const resident = residentMiB(node.pid);
+    process.kill(node.pid, 'SIGUSR2');
+    for (let i = 0; i < 100 && !existsSync(probeOut); i++) await sleep(100);
+    const heap = JSON.parse(readFileSync(probeOut, 'utf8'));
+    return { ...resident, heapTotal: heap.heapTotal, heapUsed: heap.heapUsed, newSpace: heap.spaces.new_space?.committed ?? 0 };
+  } finally {
+    await node.stop('SIGTERM', 5_000);
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const f = (x) => x.toFixed(1);
+const commit = (() => {
+  try {
+    const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'libs', 'apps/edge-node'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    return `${rev}${dirty ? ' + uncommitted changes in libs/ or apps/edge-node' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+console.log(`machine: ${cpus().length} x ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB; gateway on Node ${process.version} x64; ` +
+  `edge node on Node v${runtime.version} ${options.arm64 ? `arm64 under ${runtime.command}` : process.arch}; git ${commit}; ${runs} runs, ${settleMs / 1000} s after join`);
+
+const results = new Map(chosen.map((v) => [v.id, []]));
+// Runs interleave the variants, so a noisy moment on a shared machine does not land on one variant only.
+for (let run = 1; run <= runs; run++) {
+  for (const variant of chosen) {
+    const r = await measure(variant, run);
+    results.get(variant.id).push(r);
+    console.log(`run ${run} ${variant.id.padEnd(14)} VmRSS ${f(r.rss)} MiB (anon ${f(r.anon)}, file ${f(r.file)}); V8 heap ${f(r.heapTotal)} committed, ${f(r.heapUsed)} used, new space ${f(r.newSpace)}`);
+  }
+}
+
+const rssHeader = options.arm64 ? 'qemu process VmRSS MiB (not a board\'s)' : 'VmRSS MiB';
+console.log(`\n| configuration | ${rssHeader} | anon | file | V8 heap committed MiB | V8 heap used MiB | new space committed MiB |`);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const variant of chosen) {
+  const rs = results.get(variant.id);
+  const m = (key) => f(median(rs.map((r) => r[key])));
+  console.log(`| ${variant.name} | ${m('rss')} | ${m('anon')} | ${m('file')} | ${m('heapTotal')} | ${m('heapUsed')} | ${m('newSpace')} |`);
+}
+
+/** One start under --heap-prof, stopped with SIGTERM after settling; each sampled live allocation goes to the innermost package on its stack. */
+async function heapByPackage(variant) {
+  const dir = scratchDir(`pimcp-heap-prof-${variant.id}-`);
+  const node = new Child(variant.id, runtime.command, [...runtime.args, '--heap-prof', '--heap-prof-interval=16384', `--heap-prof-dir=${dir}`,
+    ...(variant.flags ?? []), EDGE_NODE_MAIN], { cwd, env: { PIMCP_NODE_ID: `prof-${variant.id}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...variant.env } });
+  children.push(node);
+  try {
+    await node.waitFor(/(ready: link)/, 180_000, 'join');
+    await sleep(settleMs);
+    await node.stop('SIGTERM', 60_000);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapprofile'));
+    if (!file) throw new Error(`${variant.id}: no heap profile was written`);
+    const bytes = new Map();
+    let total = 0;
+    const walk = (frame, owner) => {
+      const url = frame.callFrame.url ?? '';
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.includes('dist/apps/') ? 'the bundle (libs/*)' : undefined);
+      const who = pkg ?? owner ?? (url.startsWith('node:') ? 'node: internals' : '(native)');
+      total += frame.selfSize;
+      bytes.set(who, (bytes.get(who) ?? 0) + frame.selfSize);
+      for (const child of frame.children) walk(child, pkg ?? owner);
+    };
+    walk(JSON.parse(readFileSync(join(dir, file), 'utf8')).head, undefined);
+    const top = [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([who, b]) => `${who} ${f(b / 1048576)}`);
+    console.log(`\n${variant.name}: sampled live JS heap ${f(total / 1048576)} MiB; by package (MiB): ${top.join(', ')}`);
+  } finally {
+    await node.stop('SIGKILL', 1_000);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (options['by-package']) for (const variant of chosen.filter((v) => !v.bare)) await heapByPackage(variant);
+await gateway.up.stop('SIGTERM', 10_000);
+process.exit(0);
