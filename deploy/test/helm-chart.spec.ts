@@ -229,7 +229,7 @@ describe('deploy/helm/pimcp', () => {
 
     it('wires probes to health routes the apps serve, on the ports the apps listen on', () => {
       const expectations: { app: AppName; name: string; live: string; ready: string; portVariable: string }[] = [
-        { app: 'gateway', name: 'pimcp-gateway', live: '/health/live', ready: '/health/live', portVariable: 'PIMCP_GATEWAY_PORT' },
+        { app: 'gateway', name: 'pimcp-gateway', live: '/health/live', ready: '/health/ready', portVariable: 'PIMCP_GATEWAY_PORT' },
         { app: 'registry', name: 'pimcp-registry', live: '/health/live', ready: '/health/ready', portVariable: 'PIMCP_REGISTRY_HTTP_PORT' },
         { app: 'context-sync', name: 'pimcp-context-sync', live: '/health/live', ready: '/health/ready', portVariable: 'PIMCP_CONTEXT_SYNC_HTTP_PORT' },
       ];

@@ -58,7 +58,9 @@ export class PimcpApps {
   /** Paths of the GET routes declared by @Controller/@Get in the app's feature lib, e.g. /health/live. */
   static getRoutes(name: AppName): Set<string> {
     const routes = new Set<string>();
-    for (const file of walk(join(REPO_ROOT, 'libs', PimcpApps.get(name).lib, 'src'))) {
+    // Each app's own lib, plus the shared observability module every HTTP app mounts (/metrics, /health/*).
+    const files = [...walk(join(REPO_ROOT, 'libs', PimcpApps.get(name).lib, 'src')), ...walk(join(REPO_ROOT, 'libs', 'observability', 'src'))];
+    for (const file of files) {
       if (!file.endsWith('.controller.ts')) continue;
       const source = readFileSync(file, 'utf8');
       const prefix = /@Controller\(\s*(?:'([^']*)')?\s*\)/.exec(source)?.[1] ?? '';

@@ -9,6 +9,7 @@ import { type ContextSyncConfig, replicaIdOf } from './config/context-sync.confi
 import { ContextSyncServerModule } from './context-sync-server.module';
 import { ContextJanitor } from './leadership/context-janitor';
 import { ContextSyncLeadership } from './leadership/context-sync-leadership';
+import { contextSyncObservability } from './observability/context-sync-observability';
 
 export interface ContextSyncOptions {
   config: ContextSyncConfig;
@@ -35,7 +36,8 @@ export async function bootstrapContextSync(options: ContextSyncOptions): Promise
   const janitor = new ContextJanitor(maintenance, { intervalMs: config.sweepIntervalMs, retainChanges: config.retainChanges });
   const elector = createLeaderElector({ etcdHosts: [...config.etcdHosts], service: 'context-sync', ttlSeconds: config.electionTtlSeconds });
   const leadership = new ContextSyncLeadership(elector, janitor, replicaIdOf(config));
-  const app = await NestFactory.create(ContextSyncServerModule.forRoot({ maintenance, janitor, leadership }), {
+  const observability = contextSyncObservability(config, maintenance, janitor, () => leadership.isLeader);
+  const app = await NestFactory.create(ContextSyncServerModule.forRoot({ maintenance, janitor, leadership, observability }), {
     logger: options.logger ?? new Logger('context-sync'),
   });
   await app.listen(config.httpPort, config.httpHost);
@@ -49,6 +51,7 @@ export async function bootstrapContextSync(options: ContextSyncOptions): Promise
     close: async () => {
       await leadership.stop();
       await app.close();
+      await observability.close();
       await maintenance.close();
     },
   };

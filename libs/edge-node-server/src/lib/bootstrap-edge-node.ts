@@ -16,6 +16,7 @@ import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { loadPlugins } from './plugins/known-plugins';
+import type { NodeObservability } from './observability/node-observability';
 import { builtinTools } from './tools/builtin-tools';
 
 /** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
@@ -53,8 +54,11 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
+  // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
+  let observability: NodeObservability | undefined;
   const invoker = new ToolInvoker(tools, {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
+    onCallEnded: (tool, outcome, ms) => observability?.metrics.callEnded(tool, outcome, ms),
   });
   const extra = options.offerings ?? {};
   const offerings = new OfferingHost({
@@ -78,7 +82,17 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   }) as NodeManifest;
   const membership = new NodeMembership(registry, manifest, {
     onDraining: () => logger.warn('drained by an operator: finishing in-flight calls; send SIGTERM to stop'),
+    onHeartbeat: (confirmed) => observability?.metrics.heartbeat(confirmed),
   });
+  if (config.metricsPort > 0) {
+    // Loaded only when asked for: prom-client is memory a board without a Prometheus does not need to spend.
+    const { startNodeObservability } = await import('./observability/node-observability');
+    observability = await startNodeObservability({ host: config.metricsHost, port: config.metricsPort, nodeId: config.nodeId }, {
+      inFlight: () => invoker.inFlightCount, registered: () => membership.registered, accepting: () => invoker.isAccepting,
+      contextReplicas: () => contexts?.openCount ?? 0,
+    });
+    logger.log(`metrics and health: ${observability.url}/metrics`);
+  }
   await membership.start();
 
   let stopping: Promise<void> | undefined;
@@ -99,6 +113,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         await localMcp?.close();
         await link.close();
         await plugins.close();
+        await observability?.close();
         await contexts?.close();
         await ownedStore?.close();
       })();

@@ -8,8 +8,10 @@ import { ConfigError } from '@pimcp/config';
 import type { ContextStore } from '@pimcp/context-store';
 import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
+import { createMetricsRegistry, type ReadinessCheck } from '@pimcp/observability';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
+import type { Registry } from 'prom-client';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallToolUseCase } from './calls/call-tool.usecase';
@@ -50,6 +52,10 @@ export interface GatewayDependencies {
   verifier?: OAuthTokenVerifier;
   logger?: LoggerService | false;
   version?: string;
+  /** Served at /metrics (default: a registry with process metrics only). */
+  metrics?: Registry;
+  /** What /health/ready checks (default: nothing beyond serving HTTP). */
+  readiness?: readonly ReadinessCheck[];
 }
 
 export interface RunningGateway {
@@ -62,10 +68,11 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Starts the gateway: MCP Streamable HTTP (both protocol eras) plus health routes. */
+/** Starts the gateway: MCP Streamable HTTP (both protocol eras) plus /metrics and health routes. */
 export async function bootstrapGateway(deps: GatewayDependencies): Promise<RunningGateway> {
   const { config } = deps;
-  const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule, {
+  const observability = { metrics: deps.metrics ?? createMetricsRegistry('gateway'), readiness: deps.readiness ?? [] };
+  const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule.register(observability), {
     logger: deps.logger ?? new Logger('gateway'),
     bodyParser: false,
   });

@@ -10,6 +10,8 @@ import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
 import type { GatewayConfig } from './config/gateway.config';
+import { gatewayObservability } from './observability/gateway-observability';
+import { MeteredNodeInvoker } from './observability/metered.node-invoker';
 
 export interface GatewayRuntimeOptions {
   config: GatewayConfig;
@@ -35,7 +37,11 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const routing = createGatewayRouting(config);
   applyOperatorPolicies(routing, config, cache.routingPolicies());
   // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
-  const invoker = new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) });
+  const observability = gatewayObservability(config, cache, routing, !ownsStore);
+  const invoker = new MeteredNodeInvoker(
+    new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
+    observability.metrics,
+  );
   const stopDroppingLostNodes = cache.onChange((change) => {
     if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
     const live = cache.nodes();
@@ -45,6 +51,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   });
   const gateway = await bootstrapGateway({
     config, routing, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
+    metrics: observability.registry, readiness: observability.readiness,
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
@@ -54,6 +61,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       stopDroppingLostNodes();
       await gateway.close();
       await invoker.close();
+      await observability.close();
       await sessions.close();
       await ownedContexts?.close();
       await cache.stop();

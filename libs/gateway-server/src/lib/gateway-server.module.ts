@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
-import { GatewayHealthController } from './health/gateway-health.controller';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ObservabilityModule, type ObservabilityOptions } from '@pimcp/observability';
 
-/** The gateway's Nest side: health and (later) admin routes. The MCP endpoint is mounted on Express directly. */
-@Module({ controllers: [GatewayHealthController] })
-export class GatewayServerModule {}
+/** The gateway's Nest side: /metrics and /health/{live,ready}. The MCP endpoint is mounted on Express directly. */
+@Module({})
+export class GatewayServerModule {
+  static register(observability: ObservabilityOptions): DynamicModule {
+    return { module: GatewayServerModule, imports: [ObservabilityModule.register(observability)] };
+  }
+}

@@ -8,6 +8,8 @@ export interface NodeMembershipOptions {
   /** Wait before retrying a failed join, doubled up to maxRetryMs. */
   initialRetryMs?: number;
   maxRetryMs?: number;
+  /** Told after each heartbeat (a lease renewal) whether the registry confirmed it (metrics). */
+  onHeartbeat?: (confirmed: boolean) => void;
 }
 
 /**
@@ -21,6 +23,7 @@ export class NodeMembership {
   private draining = false;
   private joined: Promise<void> | undefined;
   private retryMs: number;
+  private registeredNow = false;
 
   constructor(
     private readonly client: RegistryClient,
@@ -28,6 +31,11 @@ export class NodeMembership {
     private readonly options: NodeMembershipOptions = {},
   ) {
     this.retryMs = options.initialRetryMs ?? 250;
+  }
+
+  /** True while the registry lists this node: after a join, until a heartbeat fails or the node leaves. */
+  get registered(): boolean {
+    return this.registeredNow;
   }
 
   /** Resolves after the first successful join; keeps retrying until then. */
@@ -39,6 +47,7 @@ export class NodeMembership {
   /** Stops heartbeating and leaves the registry, so the node's tools disappear at once. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.registeredNow = false;
     clearTimeout(this.timer);
     try {
       await this.client.leave(this.manifest().nodeId);
@@ -52,6 +61,7 @@ export class NodeMembership {
     this.client.join(this.manifest()).then(
       (reply) => {
         this.retryMs = this.options.initialRetryMs ?? 250;
+        this.registeredNow = !this.stopped;
         this.logger.log(`joined as ${reply.nodeId} (lease ${reply.leaseId}, ttl ${reply.ttlSeconds}s)`);
         onJoined();
         this.schedule(() => this.beat(reply.heartbeatIntervalMs), reply.heartbeatIntervalMs);
@@ -72,6 +82,8 @@ export class NodeMembership {
     if (this.stopped) return;
     this.client.heartbeat(this.manifest().nodeId).then(
       (reply) => {
+        this.registeredNow = !this.stopped;
+        this.options.onHeartbeat?.(true);
         if (reply.draining && !this.draining) {
           this.draining = true;
           this.options.onDraining?.();
@@ -79,6 +91,8 @@ export class NodeMembership {
         this.schedule(() => this.beat(intervalMs), intervalMs);
       },
       (err: Error) => {
+        this.registeredNow = false;
+        this.options.onHeartbeat?.(false);
         if (err instanceof PimcpError && err.code === ErrorCode.NodeUnknown) {
           this.logger.warn('lease lost; joining again');
           this.join(() => undefined);

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ObservabilityModule } from '@pimcp/observability';
 import {
   createLeaderElector, createRegistryStore, type LeaderElector, type RegistryStore,
 } from '@pimcp/registry-store';
@@ -7,14 +8,14 @@ import { AdminController } from './admin/admin.controller';
 import { DrainNodeUseCase } from './admin/usecases/drain-node/drain-node.usecase';
 import { SetCapabilityEnabledUseCase } from './admin/usecases/set-capability-enabled/set-capability-enabled.usecase';
 import type { RegistryConfig } from './config/registry.config';
-import { LEADER_ELECTOR, REGISTRY_CONFIG, REGISTRY_STORE } from './config/registry-tokens';
-import { HealthController } from './health/health.controller';
+import { LEADER_ELECTOR, REGISTRY_CONFIG, REGISTRY_METRICS, REGISTRY_STORE } from './config/registry-tokens';
 import { LeadershipService } from './leadership/leadership.service';
 import { NodesController } from './nodes/nodes.controller';
 import { HeartbeatNodeUseCase } from './nodes/usecases/heartbeat-node/heartbeat-node.usecase';
 import { JoinNodeUseCase } from './nodes/usecases/join-node/join-node.usecase';
 import { LeaveNodeUseCase } from './nodes/usecases/leave-node/leave-node.usecase';
 import { StoreLifecycle } from './store-lifecycle';
+import { registryObservability } from './observability/registry-observability';
 
 export interface RegistryServerOptions {
   config: RegistryConfig;
@@ -33,10 +34,13 @@ export class RegistryServerModule {
     const elector = options.elector ?? createLeaderElector({
       etcdHosts: [...config.etcdHosts], service: 'registry', ttlSeconds: config.electionTtlSeconds,
     });
+    const observability = registryObservability(config, store, elector, ownsStore);
     return {
       module: RegistryServerModule,
-      controllers: [NodesController, AdminController, RoutingPoliciesController, HealthController],
+      imports: [ObservabilityModule.register(observability)],
+      controllers: [NodesController, AdminController, RoutingPoliciesController],
       providers: [
+        { provide: REGISTRY_METRICS, useValue: observability.registryMetrics },
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_STORE, useValue: store },
         { provide: LEADER_ELECTOR, useValue: elector },

@@ -4,7 +4,7 @@ import type { ContextJanitor } from '../leadership/context-janitor';
 import type { ContextSyncLeadership } from '../leadership/context-sync-leadership';
 import { CONTEXT_JANITOR, CONTEXT_MAINTENANCE, CONTEXT_SYNC_LEADERSHIP } from './context-sync.tokens';
 
-/** Stats for operators and the dashboard; health for Kubernetes probes. */
+/** Stats for operators and the dashboard (health and metrics: ObservabilityModule). */
 @Controller()
 export class ContextSyncController {
   constructor(
@@ -26,18 +26,6 @@ export class ContextSyncController {
   @Get('v1/leader')
   leader() {
     return this.leadership.status();
-  }
-
-  @Get('health/live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
-  }
-
-  /** Ready when the context store answers. */
-  @Get('health/ready')
-  async ready(): Promise<{ status: 'ok' }> {
-    await this.unavailableOnFailure(() => this.maintenance.stats());
-    return { status: 'ok' };
   }
 
   private async unavailableOnFailure<T>(work: () => Promise<T>): Promise<T> {

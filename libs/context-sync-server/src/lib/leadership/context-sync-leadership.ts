@@ -8,6 +8,10 @@ export class ContextSyncLeadership {
 
   constructor(private readonly elector: LeaderElector, private readonly janitor: ContextJanitor, readonly replicaId: string) {}
 
+  get isLeader(): boolean {
+    return this.elector.isLeader;
+  }
+
   async start(): Promise<void> {
     await this.elector.campaign(this.replicaId, (isLeader) => {
       this.logger.log(isLeader ? `${this.replicaId} leads context housekeeping` : `${this.replicaId} no longer leads`);

@@ -16,7 +16,12 @@ export interface ToolInvokerOptions {
   toolLogger?: (tool: ToolDefinition, requestId: string) => ToolLogger;
   /** The shared context a call works in (the node's context store); without it, using one is a tool error. */
   contexts?: (contextId: string) => ContextHandle;
+  /** Told when a call's outcome is known to its caller (metrics): its tool, how it ended, and how long it ran. */
+  onCallEnded?: (tool: string, outcome: CallEndOutcome, durationMs: number) => void;
 }
+
+/** How a call that started ended: a result, a result with isError, an error, or aborted (cancel, deadline, shutdown). */
+export type CallEndOutcome = 'ok' | 'tool_error' | 'failed' | 'aborted';
 
 export interface DrainResult {
   /** Calls that finished by themselves within the grace period. */
@@ -80,10 +85,12 @@ export class ToolInvoker {
       const tool = this.byName.get(request.tool) as ToolDefinition;
       const controller = new AbortController();
       let settled = false;
-      const settle = (finish: () => void) => {
+      const started = Date.now();
+      const settle = (finish: () => void, outcome: CallEndOutcome) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadlineTimer);
+        this.options.onCallEnded?.(tool.name, outcome, Date.now() - started);
         finish();
       };
       const budget = request.deadline - Date.now();
@@ -91,22 +98,21 @@ export class ToolInvoker {
         controller.abort(new PimcpError(ErrorCode.DeadlineExceeded, `${tool.name} did not finish within its deadline (${budget} ms)`));
       }, Math.min(budget, MAX_TIMER_MS));
       // The caller hears about an abort at once; the handler may take a moment to notice its signal.
-      controller.signal.addEventListener('abort', () => settle(() => subscriber.error(toPimcpError(controller.signal.reason, tool.name))), { once: true });
+      controller.signal.addEventListener('abort', () => settle(() => subscriber.error(toPimcpError(controller.signal.reason, tool.name)), 'aborted'), { once: true });
 
       const context = this.context(tool, request, controller.signal, (event) => {
         if (!settled) subscriber.next(event);
       });
-      const started = Date.now();
       const done = runTool(tool, request.arguments, context).then(
         (result) => settle(() => {
           subscriber.next({ type: 'result', result });
           subscriber.complete();
-        }),
+        }, result.isError === true ? 'tool_error' : 'ok'),
         (err: unknown) => {
           if (!(err instanceof PimcpError) && !controller.signal.aborted) {
             this.logger.error(`${tool.name} (request ${request.requestId}) failed: ${(err as Error)?.stack ?? String(err)}`);
           }
-          settle(() => subscriber.error(toPimcpError(controller.signal.aborted ? controller.signal.reason : err, tool.name)));
+          settle(() => subscriber.error(toPimcpError(controller.signal.aborted ? controller.signal.reason : err, tool.name)), controller.signal.aborted ? 'aborted' : 'failed');
         },
       ).finally(() => {
         this.inFlight.delete(request.requestId);

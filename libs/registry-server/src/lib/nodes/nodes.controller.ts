@@ -1,8 +1,9 @@
-import { Controller, UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { Controller, UseFilters, UseInterceptors, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { type HeartbeatReply, type JoinReply, RegistryPatterns } from '@pimcp/protocol';
 import { invalidRequest } from '../errors/invalid-request';
 import { PimcpRpcExceptionFilter } from '../errors/pimcp-rpc-exception.filter';
+import { LinkMetricsInterceptor } from '../observability/link-metrics.interceptor';
 import { NodeIdDto } from './node-id.dto';
 import { HeartbeatNodeUseCase } from './usecases/heartbeat-node/heartbeat-node.usecase';
 import { JoinNodeUseCase } from './usecases/join-node/join-node.usecase';
@@ -11,6 +12,7 @@ import { LeaveNodeUseCase } from './usecases/leave-node/leave-node.usecase';
 /** The node link: what nodes send to the registry over @nestjs/microservices. */
 @Controller()
 @UseFilters(PimcpRpcExceptionFilter)
+@UseInterceptors(LinkMetricsInterceptor)
 export class NodesController {
   constructor(
     private readonly joinNode: JoinNodeUseCase,

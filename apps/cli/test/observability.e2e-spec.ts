@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { EtcdProcess, freePort, pollUntil, RedisProcess } from '@pimcp/testing';
+import { parsePrometheusText, sampleValue } from './prometheus-text';
+import { SpawnedProcess } from './spawned-process';
+
+/** What a Kubernetes probe or a Prometheus scrape would see. */
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.text() };
+}
+
+async function scrape(url: string) {
+  const { status, body } = await get(`${url}/metrics`);
+  expect(status).toBe(200);
+  return parsePrometheusText(body);
+}
+
+describe('observability (e2e): /metrics and /health on every app, readiness following etcd and Redis', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'pimcp-obs-'));
+  let etcd: EtcdProcess;
+  let redis: RedisProcess;
+  let up: SpawnedProcess;
+  let node: SpawnedProcess;
+  let gatewayUrl: string;
+  let registryUrl: string;
+  let contextSyncUrl: string;
+  let nodeUrl: string;
+  let client: Client;
+
+  beforeAll(async () => {
+    [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
+    up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '0', '--lease-ttl', '2'], {
+      cwd, env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0' },
+    });
+    const mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
+    gatewayUrl = new URL(mcpUrl).origin;
+    registryUrl = (await up.waitFor(/registry admin API: +(\S+)/)).replace(/\/v1\/catalog$/, '');
+    contextSyncUrl = (await up.waitFor(/context stats: +(\S+)/)).replace(/\/v1\/stats$/, '');
+    const link = await up.waitFor(/node link: +(\S+)/);
+    const metricsPort = await freePort();
+    node = SpawnedProcess.start('edge-node', [], {
+      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000' },
+    });
+    nodeUrl = await node.waitFor(/metrics and health: (http:\/\/\S+)\/metrics/);
+    const token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();
+    client = new Client({ name: 'obs-e2e', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await pollUntil(async () => (await client.listTools()).tools.some((t) => t.name === 'obs-1.system.info') || undefined, { timeoutMs: 15_000, description: 'obs-1 in the catalog' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await node?.stop();
+    await up?.stop();
+    await Promise.all([etcd?.stop(), redis?.stop()]);
+  });
+
+  it('counts a tool call by capability, node and outcome on the gateway and on the node, with its latency', async () => {
+    await client.callTool({ name: 'obs-1.system.info', arguments: {} });
+    const gateway = await scrape(gatewayUrl);
+    const labels = { capability: 'system.info', node: 'obs-1', outcome: 'ok', app: 'gateway' };
+    expect(sampleValue(gateway, 'pimcp_gateway_tool_calls_total', labels)).toBe(1);
+    expect(sampleValue(gateway, 'pimcp_gateway_tool_call_duration_seconds_count', labels)).toBe(1);
+    expect(sampleValue(gateway, 'pimcp_gateway_tool_calls_in_flight', { node: 'obs-1' })).toBe(0);
+    expect(sampleValue(gateway, 'pimcp_gateway_catalog_nodes')).toBe(1);
+    expect(sampleValue(gateway, 'pimcp_gateway_catalog_tools')).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(gateway, 'pimcp_gateway_catalog_revision')).toBeGreaterThan(0);
+    expect(sampleValue(gateway, 'pimcp_gateway_node_circuit_state', { node: 'obs-1' })).toBe(0);
+    expect(sampleValue(gateway, 'pimcp_process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    const onNode = await scrape(nodeUrl);
+    expect(sampleValue(onNode, 'pimcp_node_tool_calls_total', { capability: 'system.info', outcome: 'ok', node: 'obs-1' })).toBe(1);
+    expect(sampleValue(onNode, 'pimcp_node_tool_call_duration_seconds_count', { capability: 'system.info', outcome: 'ok' })).toBe(1);
+    expect(sampleValue(onNode, 'pimcp_node_registered')).toBe(1);
+  });
+
+  it('reports lease renewals on both ends and leadership on the registry and context-sync', async () => {
+    // A 2 s lease is renewed about every 0.7 s.
+    await pollUntil(async () => ((sampleValue(await scrape(nodeUrl), 'pimcp_node_lease_renewals_total', { outcome: 'ok' }) ?? 0) >= 2) || undefined, { timeoutMs: 10_000, description: 'node lease renewals' });
+    const registry = await scrape(registryUrl);
+    expect(sampleValue(registry, 'pimcp_registry_link_requests_total', { pattern: 'registry.heartbeat', outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(registry, 'pimcp_registry_link_requests_total', { pattern: 'registry.join', outcome: 'ok' })).toBe(1);
+    expect(sampleValue(registry, 'pimcp_registry_leader')).toBe(1);
+    await pollUntil(async () => sampleValue(await scrape(contextSyncUrl), 'pimcp_context_sync_leader') === 1 || undefined, { timeoutMs: 10_000, description: 'context-sync leader' });
+  });
+
+  it('turns readiness false while Redis is down and true again after, naming Redis', async () => {
+    for (const url of [gatewayUrl, registryUrl, contextSyncUrl, nodeUrl]) expect((await get(`${url}/health/ready`)).status).toBe(200);
+    await redis.kill();
+    const down = await pollUntil(async () => {
+      const answer = await get(`${gatewayUrl}/health/ready`);
+      return answer.status === 503 ? answer : undefined;
+    }, { timeoutMs: 10_000, description: 'gateway not ready without Redis' });
+    expect(JSON.parse(down.body)).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
+    expect((await get(`${contextSyncUrl}/health/ready`)).status).toBe(503);
+    expect((await get(`${gatewayUrl}/health/live`)).status).toBe(200);
+    await redis.restart();
+    await pollUntil(async () => (await get(`${gatewayUrl}/health/ready`)).status === 200 || undefined, { timeoutMs: 15_000, description: 'gateway ready again' });
+    await pollUntil(async () => (await get(`${contextSyncUrl}/health/ready`)).status === 200 || undefined, { timeoutMs: 15_000, description: 'context-sync ready again' });
+  });
+
+  it('turns readiness false while etcd is down and true again after, naming etcd', async () => {
+    await etcd.kill();
+    const down = await pollUntil(async () => {
+      const answer = await get(`${gatewayUrl}/health/ready`);
+      return answer.status === 503 ? answer : undefined;
+    }, { timeoutMs: 10_000, description: 'gateway not ready without etcd' });
+    expect(JSON.parse(down.body)).toMatchObject({ status: 'error', error: { etcd: { status: 'down' } } });
+    expect((await get(`${registryUrl}/health/ready`)).status).toBe(503);
+    await etcd.restart();
+    for (const url of [gatewayUrl, registryUrl]) {
+      await pollUntil(async () => (await get(`${url}/health/ready`)).status === 200 || undefined, { timeoutMs: 30_000, description: `${url} ready again` });
+    }
+  });
+});
