@@ -12,6 +12,11 @@ async function get(url: string): Promise<{ status: number; body: string }> {
   return { status: response.status, body: await response.text() };
 }
 
+/** The JSON objects among a process's output lines. */
+function jsonLines(output: string): Record<string, unknown>[] {
+  return output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 async function scrape(url: string) {
   const { status, body } = await get(`${url}/metrics`);
   expect(status).toBe(200);
@@ -33,7 +38,7 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
   beforeAll(async () => {
     [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
     up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '0', '--lease-ttl', '2'], {
-      cwd, env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0' },
+      cwd, env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_LOG_FORMAT: 'json' },
     });
     const mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
     gatewayUrl = new URL(mcpUrl).origin;
@@ -42,9 +47,9 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     const link = await up.waitFor(/node link: +(\S+)/);
     const metricsPort = await freePort();
     node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000' },
+      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000', PIMCP_LOG_FORMAT: 'json' },
     });
-    nodeUrl = await node.waitFor(/metrics and health: (http:\/\/\S+)\/metrics/);
+    nodeUrl = await node.waitFor(/"metrics and health: (http:\/\/[^/"]+)\/metrics"/);
     const token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();
     client = new Client({ name: 'obs-e2e', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
@@ -85,6 +90,23 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     expect(sampleValue(registry, 'pimcp_registry_link_requests_total', { pattern: 'registry.join', outcome: 'ok' })).toBe(1);
     expect(sampleValue(registry, 'pimcp_registry_leader')).toBe(1);
     await pollUntil(async () => sampleValue(await scrape(contextSyncUrl), 'pimcp_context_sync_leader') === 1 || undefined, { timeoutMs: 10_000, description: 'context-sync leader' });
+  });
+
+  it('logs JSON lines with the app and a request id per HTTP request, and never the token', async () => {
+    const secret = 'not-a-real-token-but-secret';
+    const response = await fetch(`${gatewayUrl}/mcp`, {
+      method: 'POST', body: '{}',
+      headers: { 'x-request-id': 'req-obs-42', authorization: `Bearer ${secret}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-request-id')).toBe('req-obs-42');
+    const line = await pollUntil(() => jsonLines(up.output).find((l) => (l['req'] as { id?: string } | undefined)?.id === 'req-obs-42'), { timeoutMs: 5000, description: 'the request log line' });
+    expect(line).toMatchObject({ app: 'pimcp-up', req: { method: 'POST', path: '/mcp' }, res: { statusCode: 401 }, level: 40 });
+    expect(up.output).not.toContain(secret);
+    const nodeLines = jsonLines(node.output);
+    expect(nodeLines.length).toBeGreaterThan(0);
+    expect(nodeLines.every((l) => l['app'] === 'edge-node' && typeof l['msg'] === 'string')).toBe(true);
+    expect(node.output.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'))).toEqual([]);
   });
 
   it('turns readiness false while Redis is down and true again after, naming Redis', async () => {

@@ -1,9 +1,11 @@
 /** The edge node as its own process: `node dist/apps/edge-node/main.js`, configured by PIMCP_* variables. */
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@pimcp/config';
+import { configureProcessLogging } from '@pimcp/observability/logging';
 import { bootstrapEdgeNode, edgeNodeConfig } from '@pimcp/edge-node-server';
 
 async function main(): Promise<void> {
+  configureProcessLogging('edge-node');
   const config = edgeNodeConfig.get();
   const node = await bootstrapEdgeNode({ config });
   Logger.log(`edge node ${node.nodeId} ready: link ${node.linkAddress}, registry ${config.registryUrl}${node.localMcpUrl ? `, local MCP ${node.localMcpUrl}` : ''}`, 'edge-node');

@@ -1,9 +1,11 @@
 /** The gateway as its own process: `node dist/apps/gateway/main.js`, configured by PIMCP_* variables. */
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@pimcp/config';
+import { configureProcessLogging } from '@pimcp/observability';
 import { gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
 
 async function main(): Promise<void> {
+  configureProcessLogging('gateway');
   const config = gatewayConfig.get();
   if (config.etcdHosts.length === 0) {
     // An embedded store is private to one process; only `pimcp up` can share it with a registry.

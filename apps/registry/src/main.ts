@@ -1,9 +1,11 @@
 /** The registry as its own process: `node dist/apps/registry/main.js`, configured by PIMCP_* variables. */
 import { Logger } from '@nestjs/common';
 import { ConfigError } from '@pimcp/config';
+import { configureProcessLogging } from '@pimcp/observability';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
 
 async function main(): Promise<void> {
+  configureProcessLogging('registry');
   const config = registryConfig.get();
   const registry = await bootstrapRegistry({ config });
   registry.app.enableShutdownHooks();

@@ -9,6 +9,7 @@ import type { ConfigDefinition, ConfigLoader } from '@pimcp/config';
 import { contextSyncConfig } from '@pimcp/context-sync-server';
 import { edgeNodeConfig } from '@pimcp/edge-node-server';
 import { gatewayConfig } from '@pimcp/gateway-server';
+import { loggingConfigDefinition } from '@pimcp/observability/logging';
 import { registryConfig } from '@pimcp/registry-server';
 
 export type AppName = 'gateway' | 'registry' | 'context-sync' | 'edge-node';
@@ -40,7 +41,9 @@ export class PimcpApps {
 
   /** Every PIMCP_* variable the app reads (plus PIMCP_CONFIG, the YAML file of the same settings). */
   static variables(name: AppName): Set<string> {
-    return new Set([...Object.values(PimcpApps.get(name).config.definition).map((s) => s.env), 'PIMCP_CONFIG']);
+    // Every app also reads the shared logging settings (configureProcessLogging in its main).
+    const logging = Object.values(loggingConfigDefinition).map((s) => s.env);
+    return new Set([...Object.values(PimcpApps.get(name).config.definition).map((s) => s.env), ...logging, 'PIMCP_CONFIG']);
   }
 
   /** The default of the setting read from `variable`. */

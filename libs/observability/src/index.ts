@@ -4,3 +4,6 @@ export * from './lib/health/redis-ping.check';
 export * from './lib/health/etcd-status.check';
 export * from './lib/observability.module';
 export * from './lib/observability.tokens';
+export * from './lib/logging/logging.config';
+export * from './lib/logging/json-logger';
+export * from './lib/logging/configure-process-logging';

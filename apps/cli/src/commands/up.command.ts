@@ -5,6 +5,7 @@ import { createContextStore } from '@pimcp/context-store';
 import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
 import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
 import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
+import { configureProcessLogging } from '@pimcp/observability/logging';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
 import { createRegistryStore } from '@pimcp/registry-store';
 
@@ -31,6 +32,7 @@ export function registerUpCommand(program: Command): void {
     .option('--file-root <dir>', 'let the nodes\' file.search and file.read read this directory (default: no file tools)')
     .option('--lease-ttl <seconds>', 'node lease TTL in seconds')
     .action(async (options: UpOptions) => {
+      configureProcessLogging('pimcp-up');
       const nodeCount = Number(options.nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 32) throw new Error('--nodes takes a whole number from 0 to 32');
       const credentials = DevCredentials.loadOrCreate(STATE_DIR);

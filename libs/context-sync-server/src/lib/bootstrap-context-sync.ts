@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@pimcp/config';
 import { type ContextStore, createContextMaintenance } from '@pimcp/context-store';
@@ -10,6 +10,7 @@ import { ContextSyncServerModule } from './context-sync-server.module';
 import { ContextJanitor } from './leadership/context-janitor';
 import { ContextSyncLeadership } from './leadership/context-sync-leadership';
 import { contextSyncObservability } from './observability/context-sync-observability';
+import { processRequestLogger } from '@pimcp/observability';
 
 export interface ContextSyncOptions {
   config: ContextSyncConfig;
@@ -38,8 +39,11 @@ export async function bootstrapContextSync(options: ContextSyncOptions): Promise
   const leadership = new ContextSyncLeadership(elector, janitor, replicaIdOf(config));
   const observability = contextSyncObservability(config, maintenance, janitor, () => leadership.isLeader);
   const app = await NestFactory.create(ContextSyncServerModule.forRoot({ maintenance, janitor, leadership, observability }), {
-    logger: options.logger ?? new Logger('context-sync'),
+    // Without one, Nest keeps the process's logger (configureProcessLogging: text or JSON).
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
+  const requestLogger = processRequestLogger();
+  if (requestLogger) app.use(requestLogger);
   await app.listen(config.httpPort, config.httpHost);
   await leadership.start();
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -67,7 +67,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
   }, { nodeId: config.nodeId });
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
-  const link = await startLink(config, handlers, options.logger ?? logger);
+  const link = await startLink(config, handlers, options.logger);
   const linkAddress = link.address;
 
   const localMcp = config.mcpEnabled
@@ -136,7 +136,7 @@ interface StartedLink {
 }
 
 /** The gateway dials a TCP link; a Redis link is a broker both sides dial, for nodes behind NAT (ADR 0005). */
-async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, logger: LoggerService | false): Promise<StartedLink> {
+async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, logger: LoggerService | false | undefined): Promise<StartedLink> {
   if (config.linkTransport === 'redis') {
     if (!config.linkRedisUrl) throw new ConfigError(['PIMCP_NODE_LINK_REDIS_URL is required when PIMCP_NODE_LINK_TRANSPORT=redis']);
     const server = new RedisLinkServer(handlers, { url: config.linkRedisUrl, nodeId: config.nodeId });
@@ -149,7 +149,8 @@ async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, log
   const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(handlers, connections), {
     transport: Transport.TCP,
     options: { host: config.linkHost, port: config.linkPort },
-    logger,
+    // Without one, Nest keeps the process's logger (text or JSON); a Logger instance here would replace it.
+    ...(logger !== undefined ? { logger } : {}),
   });
   await app.listen();
   const port = (app.unwrap<Server>().address() as AddressInfo).port;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
@@ -8,7 +8,7 @@ import { ConfigError } from '@pimcp/config';
 import type { ContextStore } from '@pimcp/context-store';
 import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
-import { createMetricsRegistry, type ReadinessCheck } from '@pimcp/observability';
+import { createMetricsRegistry, processRequestLogger, type ReadinessCheck } from '@pimcp/observability';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
@@ -73,7 +73,8 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const { config } = deps;
   const observability = { metrics: deps.metrics ?? createMetricsRegistry('gateway'), readiness: deps.readiness ?? [] };
   const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule.register(observability), {
-    logger: deps.logger ?? new Logger('gateway'),
+    // Without one, Nest keeps the process's logger (configureProcessLogging: text or JSON).
+    ...(deps.logger !== undefined ? { logger: deps.logger } : {}),
     bodyParser: false,
   });
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
@@ -105,6 +106,8 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     maxRequestBodySize: config.maxBodyBytes,
   });
   const stopFollowing = store ? await followContextChanges(store, (uri) => endpoint.notifyResourceUpdated(uri)) : undefined;
+  const requestLogger = processRequestLogger();
+  if (requestLogger) app.use(requestLogger);
   // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
   mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
     path: config.path,

@@ -1,8 +1,9 @@
-import { type INestApplication, Logger, type LoggerService, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, type LoggerService, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { processRequestLogger } from '@pimcp/observability';
 import { urlHost } from '@pimcp/protocol';
 import { invalidRequest } from './errors/invalid-request';
 import { PimcpHttpExceptionFilter } from './errors/pimcp-http-exception.filter';
@@ -21,9 +22,12 @@ export async function bootstrapRegistry(
 ): Promise<RunningRegistry> {
   const { config } = options;
   const app = await NestFactory.create<NestExpressApplication>(RegistryServerModule.forRoot(options), {
-    logger: options.logger ?? new Logger('registry'),
+    // Without one, Nest keeps the process's logger (configureProcessLogging: text or JSON).
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
     bodyParser: false,
   });
+  const requestLogger = processRequestLogger();
+  if (requestLogger) app.use(requestLogger);
   app.useGlobalFilters(new PimcpHttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, exceptionFactory: invalidRequest }));
   // Admin requests are small; a bounded body parser refuses anything else with 413.

@@ -1,4 +1,4 @@
-import { createMetricsRegistry } from '@pimcp/observability';
+import { createMetricsRegistry } from '@pimcp/observability/metrics';
 import { NodeHttpServer } from './node-http-server';
 import { type NodeGaugeSources, NodeMetrics } from './node-metrics';
 

@@ -7,7 +7,8 @@ import { toolContext } from '../../test-support/tool-context';
 import { type FileSearchLimits, fileSearchTool } from './file-search.tool';
 import { PathJail } from './path-jail';
 
-const limits: FileSearchLimits = { maxResults: 100, maxFilesScanned: 1000, maxDepth: 10, maxContentBytes: 1024, maxTotalBytes: 1024 * 1024, regexBudgetMs: 300 };
+const limits: FileSearchLimits = { maxResults: 100, maxFilesScanned: 1000, maxDepth: 10, maxContentBytes: 1024, maxTotalBytes: 1024 * 1024, regexBudgetMs: 5000 };
+// Generous for ordinary searches: a worker thread starting on a loaded CI machine must not fail them.
 const text = (result: ToolResult) => String((result.content?.[0] as { text?: string } | undefined)?.text);
 const paths = (result: ToolResult) => (result.structuredContent?.['matches'] as Array<{ path: string }>).map((m) => m.path);
 
@@ -63,11 +64,11 @@ describe('file.search', () => {
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
     const started = Date.now();
-    const result = await search({ contains: '^(a+)+$', pattern: 'evil.txt' });
+    const result = await search({ contains: '^(a+)+$', pattern: 'evil.txt' }, { regexBudgetMs: 1000 });
     clearInterval(ticker);
     expect(result.isError).toBe(true);
-    expect(text(result)).toContain('took longer than 300 ms on "evil.txt"');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(text(result)).toContain('took longer than 1000 ms on "evil.txt"');
+    expect(Date.now() - started).toBeLessThan(8000);
     // The event loop kept turning while the pattern spun on its own thread.
     expect(ticks).toBeGreaterThan(5);
   });

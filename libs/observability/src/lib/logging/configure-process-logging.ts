@@ -1,0 +1,34 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import type { Params } from 'nestjs-pino';
+import type { RequestHandler } from 'express';
+import { createJsonLogger, jsonLoggingParams, nestLogLevels, requestLogger } from './json-logger';
+import { loggingConfig } from './logging.config';
+
+/**
+ * Called first thing by each app's main: PIMCP_LOG_FORMAT=json sends every Nest logger of the process through
+ * pino as JSON lines; text keeps Nest's console format at PIMCP_LOG_LEVEL. Returns the pino params (for request
+ * logging) when JSON was chosen.
+ */
+export function configureProcessLogging(app: string, env: NodeJS.ProcessEnv = process.env): Params | undefined {
+  const config = loggingConfig.load({ env });
+  if (config.logFormat === 'json') {
+    const params = jsonLoggingParams(app, config);
+    Logger.overrideLogger(createJsonLogger(params));
+    httpLogger = requestLogger(params) as unknown as RequestHandler;
+    return params;
+  }
+  Logger.overrideLogger(new ConsoleLogger({ logLevels: nestLogLevels(config.logLevel) }));
+  httpLogger = undefined;
+  return undefined;
+}
+
+/** Logging is a process-wide choice (as Nest's static Logger is): the request logger it implies, if any. */
+let httpLogger: RequestHandler | undefined;
+
+/**
+ * The request-logging middleware of the process (JSON format only): HTTP apps mount it ahead of their routes so
+ * every request gets an id (the caller's `x-request-id` or a new one, echoed back) and one log line.
+ */
+export function processRequestLogger(): RequestHandler | undefined {
+  return httpLogger;
+}
