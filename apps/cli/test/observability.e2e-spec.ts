@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { EtcdProcess, freePort, pollUntil, RedisProcess } from '@pimcp/testing';
+import { OtlpCollector } from './otlp-collector';
 import { parsePrometheusText, sampleValue } from './prometheus-text';
 import { SpawnedProcess } from './spawned-process';
 
@@ -34,11 +35,13 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
   let contextSyncUrl: string;
   let nodeUrl: string;
   let client: Client;
+  let collector: OtlpCollector;
 
   beforeAll(async () => {
-    [etcd, redis] = await Promise.all([EtcdProcess.start(), RedisProcess.start()]);
+    [etcd, redis, collector] = await Promise.all([EtcdProcess.start(), RedisProcess.start(), OtlpCollector.start()]);
+    const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
     up = SpawnedProcess.start('cli', ['up', '--etcd', etcd.clientUrl, '--redis', redis.url, '--nodes', '0', '--lease-ttl', '2'], {
-      cwd, env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_LOG_FORMAT: 'json' },
+      cwd, env: { PIMCP_GATEWAY_PORT: '0', PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_LOG_FORMAT: 'json', ...tracing },
     });
     const mcpUrl = await up.waitFor(/MCP endpoint: +(\S+)/);
     gatewayUrl = new URL(mcpUrl).origin;
@@ -47,7 +50,7 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     const link = await up.waitFor(/node link: +(\S+)/);
     const metricsPort = await freePort();
     node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000', PIMCP_LOG_FORMAT: 'json' },
+      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000', PIMCP_LOG_FORMAT: 'json', ...tracing },
     });
     nodeUrl = await node.waitFor(/"metrics and health: (http:\/\/[^/"]+)\/metrics"/);
     const token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();
@@ -60,7 +63,7 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     await client?.close().catch(() => undefined);
     await node?.stop();
     await up?.stop();
-    await Promise.all([etcd?.stop(), redis?.stop()]);
+    await Promise.all([etcd?.stop(), redis?.stop(), collector?.close()]);
   });
 
   it('counts a tool call by capability, node and outcome on the gateway and on the node, with its latency', async () => {
@@ -80,6 +83,21 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     expect(sampleValue(onNode, 'pimcp_node_tool_calls_total', { capability: 'system.info', outcome: 'ok', node: 'obs-1' })).toBe(1);
     expect(sampleValue(onNode, 'pimcp_node_tool_call_duration_seconds_count', { capability: 'system.info', outcome: 'ok' })).toBe(1);
     expect(sampleValue(onNode, 'pimcp_node_registered')).toBe(1);
+  });
+
+  it('traces one call across the gateway, the link and the node, continuing the client\'s trace from _meta', async () => {
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await client.callTool({ name: 'obs-1.system.info', arguments: {}, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    const spans = await pollUntil(() => {
+      const ofTrace = collector.spans.filter((s) => s.traceId === traceId);
+      return ofTrace.length >= 3 ? ofTrace : undefined;
+    }, { timeoutMs: 15_000, description: 'three spans of the trace at the collector' });
+    const call = spans.find((s) => s.name === 'tools/call obs-1.system.info');
+    const link = spans.find((s) => s.name === 'pimcp.link invoke system.info');
+    const onNode = spans.find((s) => s.name === 'tool system.info');
+    expect(call).toMatchObject({ service: 'pimcp-up', kind: 2, parentSpanId: '00f067aa0ba902b7' });
+    expect(link).toMatchObject({ service: 'pimcp-up', kind: 3, parentSpanId: call?.spanId });
+    expect(onNode).toMatchObject({ service: 'pimcp-edge-node', kind: 2, parentSpanId: link?.spanId });
   });
 
   it('reports lease renewals on both ends and leadership on the registry and context-sync', async () => {

@@ -7,3 +7,4 @@ export * from './lib/observability.tokens';
 export * from './lib/logging/logging.config';
 export * from './lib/logging/json-logger';
 export * from './lib/logging/configure-process-logging';
+export * from './lib/tracing/trace-meta';

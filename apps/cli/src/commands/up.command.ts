@@ -5,7 +5,7 @@ import { createContextStore } from '@pimcp/context-store';
 import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
 import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
 import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
-import { configureProcessLogging } from '@pimcp/observability/logging';
+import { configureProcessLogging, startTracingIfConfigured } from '@pimcp/observability/process-setup';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
 import { createRegistryStore } from '@pimcp/registry-store';
 
@@ -33,6 +33,7 @@ export function registerUpCommand(program: Command): void {
     .option('--lease-ttl <seconds>', 'node lease TTL in seconds')
     .action(async (options: UpOptions) => {
       configureProcessLogging('pimcp-up');
+      const tracing = await startTracingIfConfigured('pimcp-up');
       const nodeCount = Number(options.nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 32) throw new Error('--nodes takes a whole number from 0 to 32');
       const credentials = DevCredentials.loadOrCreate(STATE_DIR);
@@ -91,6 +92,7 @@ export function registerUpCommand(program: Command): void {
       await registry.close();
       await sharedStore?.close();
       await sharedContexts?.close();
+      await tracing?.shutdown();
     });
 }
 

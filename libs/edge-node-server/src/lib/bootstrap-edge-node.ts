@@ -17,6 +17,7 @@ import { advertisedHost } from './link/advertised-host';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { loadPlugins } from './plugins/known-plugins';
 import type { NodeObservability } from './observability/node-observability';
+import { TracingToolInvoker } from './observability/tracing.tool-invoker';
 import { builtinTools } from './tools/builtin-tools';
 
 /** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
@@ -56,7 +57,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
   let observability: NodeObservability | undefined;
-  const invoker = new ToolInvoker(tools, {
+  const invoker = new TracingToolInvoker(tools, {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
     onCallEnded: (tool, outcome, ms) => observability?.metrics.callEnded(tool, outcome, ms),
   });

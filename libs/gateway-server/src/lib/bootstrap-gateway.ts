@@ -14,7 +14,6 @@ import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
-import { CallToolUseCase } from './calls/call-tool.usecase';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import { createGatewayRouting } from './calls/gateway-routing';
 import { clusterMapTool } from './calls/cluster-map.tool';
@@ -34,6 +33,7 @@ import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
 import { BoundedEventStore } from './mcp/bounded-event-store';
 import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
 import { McpEndpoint } from './mcp/mcp-endpoint';
+import { TracedCallToolUseCase } from './observability/traced-call-tool.usecase';
 import { ResourceSubscriptions } from './mcp/resource-subscriptions';
 
 export interface GatewayDependencies {
@@ -93,7 +93,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const factory = new GatewayMcpServerFactory({ name: 'pimcp-gateway', version: deps.version ?? '0.1.0' }, {
     tools: deps.catalog,
     offerings: deps.offerings,
-    callTool: new CallToolUseCase(deps.catalog, validator, deps.routing ?? createGatewayRouting(config), deps.invoker, {
+    callTool: new TracedCallToolUseCase(deps.catalog, validator, deps.routing ?? createGatewayRouting(config), deps.invoker, {
       callTimeoutMs: config.callTimeoutMs, ...(config.region ? { region: config.region } : {}),
     }, localTools, fanOut),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),

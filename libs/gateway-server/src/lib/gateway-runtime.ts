@@ -12,6 +12,7 @@ import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-rou
 import type { GatewayConfig } from './config/gateway.config';
 import { gatewayObservability } from './observability/gateway-observability';
 import { MeteredNodeInvoker } from './observability/metered.node-invoker';
+import { TracedNodeInvoker } from './observability/traced.node-invoker';
 
 export interface GatewayRuntimeOptions {
   config: GatewayConfig;
@@ -38,10 +39,10 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   applyOperatorPolicies(routing, config, cache.routingPolicies());
   // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
   const observability = gatewayObservability(config, cache, routing, !ownsStore);
-  const invoker = new MeteredNodeInvoker(
+  const invoker = new TracedNodeInvoker(new MeteredNodeInvoker(
     new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
     observability.metrics,
-  );
+  ));
   const stopDroppingLostNodes = cache.onChange((change) => {
     if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
     const live = cache.nodes();
