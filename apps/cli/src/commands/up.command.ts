@@ -78,6 +78,7 @@ export function registerUpCommand(program: Command): void {
           `  MCP endpoint:       ${gateway.mcpUrl}\n` +
           `  client token:       ${tokenFile} (development token, mode 0600; send it as "Authorization: Bearer <token>")\n` +
           `  edge nodes:         ${nodes.map((n) => `${n.nodeId} (${n.linkAddress})`).join(', ') || 'none'}\n` +
+          `  dashboard:          ${new URL(gateway.mcpUrl).origin}/ui (sign in with the client token)\n` +
           `  registry admin API: ${registry.httpUrl}/v1/catalog\n` +
           `  context stats:      ${contextSync.httpUrl}/v1/stats\n` +
           `  node link:          tcp://${registry.link.host}:${registry.link.port}\n` +

@@ -29,7 +29,9 @@ import { ContextResources } from './contexts/context-resources';
 import { contextTools } from './contexts/context-tools';
 import { storeContextHandle } from './contexts/store-context-handle';
 import { GatewayServerModule } from './gateway-server.module';
+import { mountDashboard } from './http/mount-dashboard';
 import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
+import type { ClusterViewSources } from './dashboard/cluster-view';
 import { BoundedEventStore } from './mcp/bounded-event-store';
 import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
 import { McpEndpoint } from './mcp/mcp-endpoint';
@@ -56,6 +58,8 @@ export interface GatewayDependencies {
   metrics?: Registry;
   /** What /health/ready checks (default: nothing beyond serving HTTP). */
   readiness?: readonly ReadinessCheck[];
+  /** What the dashboard at /ui shows; without it its API answers 503. */
+  dashboard?: ClusterViewSources;
 }
 
 export interface RunningGateway {
@@ -115,6 +119,9 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
     verifier,
+  });
+  mountDashboard(app.getHttpAdapter().getInstance(), {
+    allowedHosts: config.allowedHosts, verifier, ...(deps.dashboard ? { sources: deps.dashboard } : {}),
   });
   await app.listen(config.port, config.host);
   const server = app.getHttpServer();

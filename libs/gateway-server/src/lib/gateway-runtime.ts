@@ -42,6 +42,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const invoker = new TracedNodeInvoker(new MeteredNodeInvoker(
     new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
     observability.metrics,
+    observability.recent,
   ));
   const stopDroppingLostNodes = cache.onChange((change) => {
     if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
@@ -52,7 +53,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   });
   const gateway = await bootstrapGateway({
     config, routing, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
-    metrics: observability.registry, readiness: observability.readiness,
+    metrics: observability.registry, readiness: observability.readiness, dashboard: observability.dashboard,
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });

@@ -3,6 +3,8 @@ import { createMetricsRegistry, etcdStatusCheck, type ReadinessCheck, redisPingC
 import type { Routing } from '@pimcp/router';
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from '../config/gateway.config';
+import type { ClusterViewSources } from '../dashboard/cluster-view';
+import { RecentCalls } from '../dashboard/recent-calls';
 import { GatewayMetrics } from './gateway-metrics';
 
 const CIRCUIT_CODES = { closed: 0, 'half-open': 1, open: 2, isolated: 2 } as const;
@@ -11,6 +13,9 @@ export interface GatewayObservability {
   registry: Registry;
   metrics: GatewayMetrics;
   readiness: ReadinessCheck[];
+  /** Recent invocations and the facts the dashboard shows. */
+  recent: RecentCalls;
+  dashboard: ClusterViewSources;
   close(): Promise<void>;
 }
 
@@ -42,9 +47,19 @@ export function gatewayObservability(config: GatewayConfig, cache: CatalogCache,
       if (status.phase !== 'live') throw new Error(`the catalog is ${status.phase}${status.lastError ? ` (${status.lastError})` : ''}`);
     },
   };
+  const recent = new RecentCalls();
+  const loaded = () => ['live', 'resyncing'].includes(cache.status().phase);
+  const dashboard: ClusterViewSources = {
+    nodes: () => (loaded() ? cache.nodes() : []),
+    catalog: () => ({ phase: cache.status().phase, revision: cache.status().revision, tools: loaded() ? cache.tools().length : 0 }),
+    health: (nodeId) => ({ circuit: routing.health.circuit(nodeId), inFlight: routing.health.inFlight(nodeId) }),
+    recent,
+  };
   return {
     registry,
     metrics,
+    recent,
+    dashboard,
     readiness: [catalog, ...(etcd ? [etcd] : []), ...(redis ? [redis] : [])],
     close: async () => {
       await etcd?.close();
