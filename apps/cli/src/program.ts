@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './commands/config.command';
 import { registerConnectCommand } from './commands/connect.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUpCommand(program);
   registerConnectCommand(program);
+  registerConfigCommand(program);
   return program;
 }
