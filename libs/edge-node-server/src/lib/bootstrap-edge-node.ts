@@ -49,19 +49,21 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   await plugins.ready();
-  const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
+  const builtins = await builtinTools(config);
+  const allTools = () => [...builtins, ...plugins.tools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
-  const invoker = new ToolInvoker(tools, {
+  const invoker = new ToolInvoker(allTools(), {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
   });
   const extra = options.offerings ?? {};
-  const offerings = new OfferingHost({
+  const allOfferings = () => ({
     resources: [...plugins.resources, ...(extra.resources ?? [])],
     resourceTemplates: [...plugins.resourceTemplates, ...(extra.resourceTemplates ?? [])],
     prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
-  }, { nodeId: config.nodeId });
+  });
+  const offerings = new OfferingHost(allOfferings(), { nodeId: config.nodeId });
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
   const link = await startLink(config, handlers, options.logger ?? logger);
   const linkAddress = link.address;
@@ -73,11 +75,22 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const registryUrl = new URL(config.registryUrl);
   const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
   const manifest = (): NodeManifest => ({
-    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: tools.map(toCapabilityDefinition),
+    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: invoker.list().map(toCapabilityDefinition),
     ...(offerings.isEmpty ? {} : offerings.definitions()),
   }) as NodeManifest;
   const membership = new NodeMembership(registry, manifest, {
     onDraining: () => logger.warn('drained by an operator: finishing in-flight calls; send SIGTERM to stop'),
+  });
+  // Registered before the first join: a change meanwhile is in the manifest that join reads, or re-published after it.
+  plugins.onOfferingsChanged(() => {
+    try {
+      invoker.replaceTools(allTools());
+      offerings.replace(allOfferings());
+    } catch (err) {
+      logger.error(`a plugin's offerings changed into a set this node cannot host; keeping the previous set: ${(err as Error).message}`);
+      return;
+    }
+    void membership.republish();
   });
   await membership.start();
 

@@ -80,6 +80,23 @@ describe(ToolInvoker.name, () => {
     expect(() => new ToolInvoker([echo, echo])).toThrow(/two tools are named "text.echo"/);
   });
 
+  describe('replaceTools', () => {
+    it('hosts the new set at once, while a call already running finishes with the tool it started with', async () => {
+      const invoker = newInvoker();
+      const running = events(invoker, request('test.sleep', { ms: 50 }));
+      invoker.replaceTools([echo]);
+      expect(invoker.list().map((t) => t.name)).toEqual(['text.echo']);
+      expect((await failure(invoker, request('test.sleep', { ms: 1 }))).code).toBe(ErrorCode.ToolUnknown);
+      expect(await running).toEqual([{ type: 'result', result: { content: [{ type: 'text', text: 'slept' }] } }]);
+    });
+
+    it('keeps the previous set when the new one has two tools with one name', () => {
+      const invoker = newInvoker();
+      expect(() => invoker.replaceTools([echo, echo])).toThrow(/two tools are named "text.echo"/);
+      expect(invoker.list()).toHaveLength(5);
+    });
+  });
+
   describe('invoke', () => {
     const invoker = newInvoker();
 

@@ -49,10 +49,18 @@ export class ToolInvoker {
   private accepting = true;
 
   constructor(tools: readonly ToolDefinition[], private readonly options: ToolInvokerOptions = {}) {
+    this.replaceTools(tools);
+  }
+
+  /** Swaps the hosted tool set (a plugin's tools changed); calls already running finish with the tool they started with. */
+  replaceTools(tools: readonly ToolDefinition[]): void {
+    const byName = new Map<string, ToolDefinition>();
     for (const tool of tools) {
-      if (this.byName.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
-      this.byName.set(tool.name, tool);
+      if (byName.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
+      byName.set(tool.name, tool);
     }
+    this.byName.clear();
+    for (const [name, tool] of byName) this.byName.set(name, tool);
   }
 
   /** The hosted tools, for listings (the manifest, the node's own MCP endpoint). */
