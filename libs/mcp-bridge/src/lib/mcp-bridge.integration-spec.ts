@@ -3,7 +3,7 @@ import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { runTool, type ToolDefinition } from '@pimcp/plugin-sdk';
+import { ClientRequestError, runTool, type ToolDefinition } from '@pimcp/plugin-sdk';
 import { ErrorCode, PimcpError } from '@pimcp/protocol';
 import { freePort, pollUntil } from '@pimcp/testing';
 import { recordedCall } from '../test-support/call-context';
@@ -106,6 +106,36 @@ describe('mcp-bridge (integration: real reference MCP servers from npm)', () => 
       await pollUntil(() => server?.isUp === true, { timeoutMs: 15_000, intervalMs: 50, description: 'the restarted child' });
       expect(server?.pid).not.toBe(oldPid);
       expect((await call(bridge, 'ev.echo', { message: 'back' })).result.content).toEqual([{ type: 'text', text: 'Echo: back' }]);
+    });
+
+    it("relays the server's sampling and elicitation requests to the caller and the answers back to the child", async () => {
+      expect(bridge.tools?.map((t) => t.name)).toEqual(expect.arrayContaining(['ev.trigger-sampling-request', 'ev.trigger-elicitation-request']));
+      const asked: Array<{ method: string; params: Record<string, unknown> }> = [];
+      const answer = async (method: string, params: Record<string, unknown>) => {
+        asked.push({ method, params });
+        return method === 'sampling/createMessage'
+          ? { model: 'test-model', role: 'assistant', content: { type: 'text', text: 'sampled by the caller' } }
+          : { action: 'accept', content: { name: 'Ada Lovelace' } };
+      };
+      const sampling = recordedCall();
+      sampling.context.requestClient = answer;
+      const sampled = await runTool(toolNamed(bridge, 'ev.trigger-sampling-request'), { prompt: 'hello', maxTokens: 5 }, sampling.context);
+      expect(JSON.stringify(sampled.content)).toContain('sampled by the caller');
+      expect(asked[0]).toMatchObject({ method: 'sampling/createMessage', params: { maxTokens: 5 } });
+      const eliciting = recordedCall();
+      eliciting.context.requestClient = answer;
+      const elicited = await runTool(toolNamed(bridge, 'ev.trigger-elicitation-request'), {}, eliciting.context);
+      expect(JSON.stringify(elicited.content)).toContain('Ada Lovelace');
+      expect(asked[1]?.method).toBe('elicitation/create');
+    });
+
+    it("passes the caller's refusal back to the child with its JSON-RPC code", async () => {
+      const { context } = recordedCall();
+      context.requestClient = async () => {
+        throw new ClientRequestError(-32601, 'this client does not sample');
+      };
+      const result = await runTool(toolNamed(bridge, 'ev.trigger-sampling-request'), { prompt: 'hello' }, context).catch((e: unknown) => e);
+      expect(JSON.stringify(result)).toContain('this client does not sample');
     });
 
     it("follows the server's list_changed: a new resource appears and the listener is told", async () => {

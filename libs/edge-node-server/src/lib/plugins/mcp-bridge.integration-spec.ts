@@ -80,6 +80,30 @@ describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, g
     expect(progress.slice(0, 2)).toEqual([1, 2]);
   });
 
+  it("relays the bridged server's sampling and elicitation requests to the MCP client that made the call, and the answers back", async () => {
+    const asker = new Client({ name: 'bridge-it-sampler', version: '1' }, { capabilities: { sampling: {}, elicitation: { form: {} } } });
+    const seen: string[] = [];
+    asker.setRequestHandler('sampling/createMessage', async (request) => {
+      seen.push(`sampling ${request.params.maxTokens}`);
+      return { model: 'client-model', role: 'assistant', content: { type: 'text', text: 'answered by the MCP client' } };
+    });
+    asker.setRequestHandler('elicitation/create', async () => {
+      seen.push('elicitation');
+      return { action: 'accept', content: { name: 'Grace Hopper' } };
+    });
+    const token = credentials.mintToken({ subject: 'bob', audience: gateway.mcpUrl });
+    await asker.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      const sampled = await asker.callTool({ name: 'ev.trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 7 } });
+      expect(JSON.stringify(sampled.content)).toContain('answered by the MCP client');
+      const elicited = await asker.callTool({ name: 'ev.trigger-elicitation-request', arguments: {} });
+      expect(JSON.stringify(elicited.content)).toContain('Grace Hopper');
+      expect(seen).toEqual(['sampling 7', 'elicitation']);
+    } finally {
+      await asker.close().catch(() => undefined);
+    }
+  });
+
   it("re-publishes the manifest when the server's lists change, so the gateway's catalog follows", async () => {
     await client.callTool({ name: 'ev.gzip-file-as-resource', arguments: { name: 'it.txt.gz', data: 'data:text/plain,hi', outputType: 'resourceLink' } });
     await pollUntil(async () => (await client.listResources()).resources.some((r) => r.uri.includes('it.txt.gz')), {

@@ -23,6 +23,8 @@ const common = {
   costClass: z.enum(COST_CLASSES).optional(),
   connectTimeoutMs: z.number().int().min(100).max(600_000).optional(),
   callTimeoutMs: z.number().int().min(100).max(86_400_000).optional(),
+  /** Server→client requests relayed to the caller; the bridge declares the matching client capabilities. */
+  clientRequests: z.array(z.enum(['sampling', 'elicitation', 'roots'])).optional(),
   restart: z.strictObject({
     initialMs: z.number().int().min(10).max(600_000).optional(),
     maxMs: z.number().int().min(10).max(3_600_000).optional(),
@@ -62,7 +64,10 @@ interface ServerCommon {
   connectTimeoutMs: number;
   callTimeoutMs: number;
   restart: { initialMs: number; maxMs: number };
+  clientRequests: ClientRequestKind[];
 }
+
+export type ClientRequestKind = 'sampling' | 'elicitation' | 'roots';
 
 export interface StdioServerConfig extends ServerCommon {
   transport: 'stdio';
@@ -100,6 +105,8 @@ export function parseMcpBridgeConfig(raw: unknown, path = 'pluginConfig["mcp-bri
     if (restart.maxMs < restart.initialMs) problems.push(`${path}.servers.${name}.restart.maxMs must be at least restart.initialMs`);
     const shared: ServerCommon = {
       name, include: server.include ?? ['*'], exclude: server.exclude ?? [], restart,
+      // Roots stay off unless asked for: a server that lists roots at connect time would get none and may narrow its scope.
+      clientRequests: server.clientRequests ?? ['sampling', 'elicitation'],
       ...(server.prefix ? { prefix: server.prefix } : {}),
       costClass: server.costClass ?? MCP_BRIDGE_DEFAULTS.costClass,
       connectTimeoutMs: server.connectTimeoutMs ?? MCP_BRIDGE_DEFAULTS.connectTimeoutMs,

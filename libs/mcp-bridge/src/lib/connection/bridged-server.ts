@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import {
-  Client, type LoggingMessageNotificationParams, type Prompt, ProtocolError, type Resource, type ResourceTemplateType, StreamableHTTPClientTransport,
-  type Tool, type Transport,
+  Client, type ClientCapabilities, type LoggingMessageNotificationParams, type Prompt, ProtocolError, ProtocolErrorCode, type Resource,
+  type ResourceTemplateType, StreamableHTTPClientTransport, type Tool, type Transport,
 } from '@modelcontextprotocol/client';
+import { ClientRequestError } from '@pimcp/plugin-sdk';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ErrorCode, PimcpError } from '@pimcp/protocol';
+import { type ClientRequestMethod, ErrorCode, PimcpError } from '@pimcp/protocol';
 import type { BridgedServerConfig } from '../config/mcp-bridge.config';
 import { RestartBackoff } from './restart-backoff';
 
@@ -22,6 +23,8 @@ export interface ServerListing {
 /** A call in flight on the server: where its logging messages go (MCP logging is per connection, not per call). */
 export interface CallObserver {
   log(params: LoggingMessageNotificationParams): void;
+  /** Relays a request of the server to the MCP client that made this call; absent when the host cannot. */
+  requestClient?(method: ClientRequestMethod, params: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 const EMPTY: ServerListing = { tools: [], resources: [], resourceTemplates: [], prompts: [], completions: false };
@@ -107,11 +110,15 @@ export class BridgedServer {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ name: 'pimcp-mcp-bridge', version: '1.0.0' }, { capabilities: {} });
+    const client = new Client({ name: 'pimcp-mcp-bridge', version: '1.0.0' }, { capabilities: this.clientCapabilities() });
     const transport = this.newTransport();
     client.onclose = () => this.lost(client, 'the connection closed');
     client.onerror = (err) => this.logger.debug(`transport: ${messageOf(err)}`);
     client.setNotificationHandler('notifications/message', (n) => this.relayLog(n.params));
+    const forwarded = this.config.clientRequests;
+    if (forwarded.includes('sampling')) client.setRequestHandler('sampling/createMessage', (r) => this.askCaller('sampling/createMessage', r.params) as never);
+    if (forwarded.includes('elicitation')) client.setRequestHandler('elicitation/create', (r) => this.askCaller('elicitation/create', r.params) as never);
+    if (forwarded.includes('roots')) client.setRequestHandler('roots/list', (r) => this.askCaller('roots/list', r.params ?? {}) as never);
     for (const method of ['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed'] as const) {
       client.setNotificationHandler(method, () => this.relist(client));
     }
@@ -184,6 +191,34 @@ export class BridgedServer {
     const changed = JSON.stringify(listing) !== JSON.stringify(this.listing);
     this.listing = listing;
     if (changed) for (const listener of this.listeners) listener();
+  }
+
+  /** What the bridge declares it can do for the server: only what it forwards to callers (config clientRequests). */
+  private clientCapabilities(): ClientCapabilities {
+    const forwarded = this.config.clientRequests;
+    return {
+      ...(forwarded.includes('sampling') ? { sampling: {} } : {}),
+      ...(forwarded.includes('elicitation') ? { elicitation: { form: {} } } : {}),
+      ...(forwarded.includes('roots') ? { roots: {} } : {}),
+    };
+  }
+
+  /**
+   * A request of the server for its caller. MCP over one shared connection does not say which call it belongs to,
+   * so it goes to the one call in flight; with none, or several, it is refused rather than sent to the wrong client.
+   */
+  private async askCaller(method: ClientRequestMethod, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const callers = [...this.observers].filter((o) => o.requestClient);
+    if (callers.length !== 1) {
+      const why = callers.length === 0 ? 'no call is in flight on this server' : `${callers.length} calls are in flight, so the caller is ambiguous`;
+      throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `PiMCP bridge cannot relay ${method}: ${why}`);
+    }
+    try {
+      return await (callers[0] as Required<CallObserver>).requestClient(method, params);
+    } catch (err) {
+      if (err instanceof ClientRequestError) throw new ProtocolError(err.code, err.message);
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `PiMCP could not relay ${method} to the client: ${messageOf(err)}`);
+    }
   }
 
   private relayLog(params: LoggingMessageNotificationParams): void {

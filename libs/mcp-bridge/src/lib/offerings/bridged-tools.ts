@@ -46,7 +46,7 @@ async function callTool(server: BridgedServer, name: string, args: Record<string
         timeout,
         onprogress: (p) => ctx.progress(p.progress, p.total, p.message),
       }),
-      { log: (params) => relayLog(ctx.logger, params) },
+      { log: (params) => relayLog(ctx.logger, params), ...(ctx.requestClient ? { requestClient: ctx.requestClient } : {}) },
     );
     return result as ToolResult;
   } catch (err) {

@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import {
-  callContextId, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent,
+  callContextId, type ClientReply, type ClientRequestEvent, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent,
 } from '@pimcp/protocol';
-import { type ContextHandle, runTool, type ToolContext, type ToolDefinition, type ToolLogger, unavailableContext } from '@pimcp/plugin-sdk';
+import {
+  ClientRequestError, type ContextHandle, runTool, type ToolContext, type ToolDefinition, type ToolLogger, unavailableContext,
+} from '@pimcp/plugin-sdk';
 import { Observable } from 'rxjs';
 
 export interface ToolInvokerOptions {
@@ -28,6 +30,8 @@ export interface DrainResult {
 interface InFlight {
   tool: string;
   controller: AbortController;
+  /** Requests of the calling MCP client awaiting its reply, by event id. */
+  clientRequests: Map<string, { resolve(result: Record<string, unknown>): void; reject(err: Error): void }>;
   /** Settles when the handler has returned or thrown, whatever the caller was told. */
   done: Promise<void>;
 }
@@ -101,11 +105,15 @@ export class ToolInvoker {
       // The caller hears about an abort at once; the handler may take a moment to notice its signal.
       controller.signal.addEventListener('abort', () => settle(() => subscriber.error(toPimcpError(controller.signal.reason, tool.name))), { once: true });
 
+      const clientRequests: InFlight['clientRequests'] = new Map();
       const context = this.context(tool, request, controller.signal, (event) => {
         if (!settled) subscriber.next(event);
-      });
+      }, clientRequests);
       const started = Date.now();
-      const done = runTool(tool, request.arguments, context).then(
+      // In flight before the handler starts: it may ask its client something before its first await.
+      const entry: InFlight = { tool: tool.name, controller, done: Promise.resolve(), clientRequests };
+      this.inFlight.set(request.requestId, entry);
+      entry.done = runTool(tool, request.arguments, context).then(
         (result) => settle(() => {
           subscriber.next({ type: 'result', result });
           subscriber.complete();
@@ -120,7 +128,6 @@ export class ToolInvoker {
         this.inFlight.delete(request.requestId);
         this.logger.debug(`${tool.name} (request ${request.requestId}) ended after ${Date.now() - started} ms`);
       });
-      this.inFlight.set(request.requestId, { tool: tool.name, controller, done });
       return () => {
         if (!settled) controller.abort(new PimcpError(ErrorCode.Cancelled, 'the caller stopped listening'));
       };
@@ -132,6 +139,17 @@ export class ToolInvoker {
     const call = this.inFlight.get(requestId);
     call?.controller.abort(new PimcpError(ErrorCode.Cancelled, `${call.tool} was cancelled: ${reason.slice(0, 200)}`));
     return call !== undefined;
+  }
+
+  /** Delivers the MCP client's answer to a request a running tool made of it; false when nobody waits for it. */
+  answerClientRequest(reply: ClientReply): boolean {
+    const pending = this.inFlight.get(reply.requestId)?.clientRequests;
+    const waiter = pending?.get(reply.id);
+    if (!pending || !waiter) return false;
+    pending.delete(reply.id);
+    if (reply.error) waiter.reject(new ClientRequestError(reply.error.code, reply.error.message));
+    else waiter.resolve(reply.result ?? {});
+    return true;
   }
 
   /** Refuses new calls from now on; the ones running carry on. */
@@ -174,8 +192,12 @@ export class ToolInvoker {
     return undefined;
   }
 
-  private context(tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent | LogEvent) => void): ToolContext {
+  private context(
+    tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent | LogEvent | ClientRequestEvent) => void,
+    clientRequests: InFlight['clientRequests'],
+  ): ToolContext {
     let last = -Infinity;
+    let sequence = 0;
     const local = this.options.toolLogger?.(tool, request.requestId) ?? requestLogger(tool, request.requestId);
     return {
       signal,
@@ -193,6 +215,27 @@ export class ToolInvoker {
         last = progress;
         emit({ type: 'progress', progress, ...(total !== undefined ? { total } : {}), ...(message ? { message: String(message) } : {}) });
       },
+      // The gateway relays the event to the client that made the call and sends its answer back (ADR 0016).
+      requestClient: (method, params) => new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason as Error);
+        const id = String(++sequence);
+        const onAbort = () => {
+          clientRequests.delete(id);
+          reject(signal.reason as Error);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        clientRequests.set(id, {
+          resolve: (result) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(result);
+          },
+          reject: (err) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(err);
+          },
+        });
+        emit({ type: 'client-request', id, method, params });
+      }),
     };
   }
 
