@@ -2,7 +2,7 @@
 // Runs the official MCP conformance suite twice against the reference server-everything: directly (its own
 // Streamable HTTP mode) and bridged (an edge node mounts it over stdio through the mcp-bridge plugin, reached
 // through the gateway of `pimcp up`), then prints both results scenario by scenario and exits 1 if any differ.
-// Needs `npx nx run-many -t build -p cli edge-node` first. Usage: node tools/scripts/conformance/compare-bridge.mjs
+// Needs `npx nx run-many -t build -p cli edge-node` first. Usage: node tools/scripts/conformance/compare-bridge.mjs [--scenario NAME]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -73,7 +73,7 @@ async function tokenProxy(target, token) {
 /** Runs the suite against url; returns scenario -> { passed, failed } from the saved checks. */
 async function runSuite(url, label) {
   const out = mkdtempSync(join(tmpdir(), `pimcp-conformance-${label}-`));
-  const suite = spawn(process.execPath, [suiteBin, 'server', '--url', url, '-o', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const suite = spawn(process.execPath, [suiteBin, 'server', '--url', url, '-o', out, ...process.argv.slice(2)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   suite.stdout.on('data', (d) => (output += d));
   suite.stderr.on('data', (d) => (output += d));
@@ -84,7 +84,8 @@ async function runSuite(url, label) {
     const checks = JSON.parse(readFileSync(file, 'utf8'));
     const failed = checks.filter((c) => c.status === 'FAILURE').length;
     const passed = checks.filter((c) => c.status === 'SUCCESS').length;
-    results.set(scenario, { passed, failed });
+    const why = checks.filter((c) => c.status === 'FAILURE').map((c) => `${c.id}: ${c.errorMessage ?? JSON.stringify(c.details ?? {})}`.slice(0, 300));
+    results.set(scenario, { passed, failed, why });
   }
   if (results.size === 0) throw new Error(`the suite saved no results for ${label}:\n${output}`);
   return results;
@@ -138,4 +139,10 @@ console.log(`\n${'scenario'.padEnd(width)}  ${'direct'.padEnd(14)}  ${'bridged'.
 for (const r of rows) console.log(`${r.s.padEnd(width)}  ${r.a.padEnd(14)}  ${r.b.padEnd(14)}  ${r.same ? 'yes' : 'NO'}`);
 const differing = rows.filter((r) => !r.same);
 console.log(`\n${scenarios.length} scenarios, ${rows.length - differing.length} with the same result, ${differing.length} differing${differing.length ? `: ${differing.map((r) => r.s).join(', ')}` : ''}`);
+for (const r of differing) {
+  console.log(`\n${r.s}:`);
+  for (const [label, results] of [['direct', directResults], ['bridged', bridgedResults]]) {
+    for (const why of results.get(r.s)?.why ?? []) console.log(`  ${label}: ${why}`);
+  }
+}
 process.exit(differing.length === 0 ? 0 : 1);
