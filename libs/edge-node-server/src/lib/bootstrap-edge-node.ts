@@ -51,22 +51,24 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   await plugins.ready();
-  const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
+  const builtins = await builtinTools(config);
+  const allTools = () => [...builtins, ...plugins.tools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
   let observability: NodeObservability | undefined;
-  const invoker = new TracingToolInvoker(tools, {
+  const invoker = new TracingToolInvoker(allTools(), {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
     onCallEnded: (tool, outcome, ms) => observability?.metrics.callEnded(tool, outcome, ms),
   });
   const extra = options.offerings ?? {};
-  const offerings = new OfferingHost({
+  const allOfferings = () => ({
     resources: [...plugins.resources, ...(extra.resources ?? [])],
     resourceTemplates: [...plugins.resourceTemplates, ...(extra.resourceTemplates ?? [])],
     prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
-  }, { nodeId: config.nodeId });
+  });
+  const offerings = new OfferingHost(allOfferings(), { nodeId: config.nodeId });
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
   const link = await startLink(config, handlers, options.logger);
   const linkAddress = link.address;
@@ -78,7 +80,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const registryUrl = new URL(config.registryUrl);
   const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
   const manifest = (): NodeManifest => ({
-    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: tools.map(toCapabilityDefinition),
+    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: invoker.list().map(toCapabilityDefinition),
     ...(offerings.isEmpty ? {} : offerings.definitions()),
   }) as NodeManifest;
   const membership = new NodeMembership(registry, manifest, {
@@ -94,6 +96,17 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     });
     logger.log(`metrics and health: ${observability.url}/metrics`);
   }
+  // Registered before the first join: a change meanwhile is in the manifest that join reads, or re-published after it.
+  plugins.onOfferingsChanged(() => {
+    try {
+      invoker.replaceTools(allTools());
+      offerings.replace(allOfferings());
+    } catch (err) {
+      logger.error(`a plugin's offerings changed into a set this node cannot host; keeping the previous set: ${(err as Error).message}`);
+      return;
+    }
+    void membership.republish();
+  });
   await membership.start();
 
   let stopping: Promise<void> | undefined;

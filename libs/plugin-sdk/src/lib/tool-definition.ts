@@ -1,4 +1,4 @@
-import type { CallerIdentity, CostClass, JsonSchemaObject, ToolAnnotationsDto } from '@pimcp/protocol';
+import type { CallerIdentity, ClientRequestMethod, CostClass, JsonSchemaObject, ToolAnnotationsDto } from '@pimcp/protocol';
 import type { ContextHandle } from './context/context-handle';
 
 /** What a handler may report while it works; relayed to the client as notifications/progress. */
@@ -25,6 +25,12 @@ export interface ToolContext {
   meta: Readonly<Record<string, unknown>>;
   /** The call's shared context; on a node without a context store every use is a ToolError saying so. */
   context: ContextHandle;
+  /**
+   * Asks the MCP client that made the call (sampling/createMessage, elicitation/create, roots/list) and resolves
+   * with its result; rejects with the client's error, or when the host cannot reach the client. Absent on hosts
+   * that cannot relay requests to the client.
+   */
+  requestClient?(method: ClientRequestMethod, params: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /** An MCP CallToolResult as plain JSON; every content type passes through unchanged. */

@@ -78,6 +78,27 @@ describe(NodeMembership.name, () => {
     expect(onDraining).toHaveBeenCalledTimes(1);
   });
 
+  describe('republish', () => {
+    it('sends the current manifest again once joined, and does nothing after stop', async () => {
+      let capabilities = 0;
+      const sent: number[] = [];
+      const changing = () => ({ ...manifest(), capabilities: Array.from({ length: capabilities }, () => ({})) }) as NodeManifest;
+      const joinSpy = jest.spyOn(fake, 'join').mockImplementation(async (m) => {
+        sent.push(m.capabilities.length);
+        return { nodeId: m.nodeId, leaseId: '1', ttlSeconds: 3, heartbeatIntervalMs: 1000, revision: sent.length };
+      });
+      membership = new NodeMembership(fake as unknown as RegistryClient, changing);
+      await membership.republish(); // before start: nothing to re-publish yet
+      await membership.start();
+      capabilities = 2;
+      await membership.republish();
+      expect(sent).toEqual([0, 2]);
+      await membership.stop();
+      await membership.republish();
+      expect(joinSpy).toHaveBeenCalledTimes(2);
+    });
+  });
+
   describe('stop', () => {
     it('leaves and stops heartbeating', async () => {
       membership = new NodeMembership(fake as unknown as RegistryClient, manifest);

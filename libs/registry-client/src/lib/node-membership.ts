@@ -22,6 +22,7 @@ export class NodeMembership {
   private stopped = false;
   private draining = false;
   private joined: Promise<void> | undefined;
+  private publishing: Promise<void> = Promise.resolve();
   private retryMs: number;
   private registeredNow = false;
 
@@ -42,6 +43,27 @@ export class NodeMembership {
   start(): Promise<void> {
     this.joined ??= new Promise((resolve) => this.join(resolve));
     return this.joined;
+  }
+
+  /**
+   * Sends the manifest again because the node's offerings changed (a bridged server's list_changed): the registry
+   * replaces the node's record, so gateways follow through their catalog watch. Calls are serialized, so the last
+   * manifest wins; a failure is logged and the next change (or a re-join after a lost lease) publishes again.
+   */
+  republish(): Promise<void> {
+    const joined = this.joined;
+    if (!joined || this.stopped) return Promise.resolve();
+    this.publishing = this.publishing.then(async () => {
+      await joined;
+      if (this.stopped) return;
+      try {
+        const reply = await this.client.join(this.manifest());
+        this.logger.log(`re-published the manifest of ${reply.nodeId} (revision ${reply.revision})`);
+      } catch (err) {
+        this.logger.warn(`could not re-publish the manifest: ${(err as Error).message}`);
+      }
+    });
+    return this.publishing;
   }
 
   /** Stops heartbeating and leaves the registry, so the node's tools disappear at once. */

@@ -35,6 +35,11 @@ export class NodeLinkController {
     return this.handlers.ping();
   }
 
+  @EventPattern(NodeLinkPatterns.clientReply)
+  clientReply(@Payload() payload: unknown): void {
+    this.handlers.clientReply(payload);
+  }
+
   @EventPattern(NodeLinkPatterns.cancel)
   cancel(@Payload() payload: unknown): void {
     this.handlers.cancel(payload);

@@ -4,6 +4,7 @@ import {
   parseShellRunConfig, parseStorageConfig, parseVectorConfig, shellRunPlugin, storagePlugin, vectorPlugin,
 } from '@pimcp/builtin-plugins';
 import { ConfigError } from '@pimcp/config';
+import { mcpBridgePlugin, parseMcpBridgeConfig } from '@pimcp/mcp-bridge';
 import type { PluginContents } from '@pimcp/plugin-sdk';
 import { PimcpError } from '@pimcp/protocol';
 import { conformanceFixtures } from './conformance-fixtures.plugin';
@@ -30,6 +31,7 @@ export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) =
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
   'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),
+  'mcp-bridge': (config) => mcpBridgePlugin(parseMcpBridgeConfig(config, 'pluginConfig["mcp-bridge"]')),
 };
 
 /**
@@ -47,7 +49,7 @@ export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Rec
     }
     try {
       const contents = builtIn ? builtIn(pluginConfig[name], host) : loadPackagePlugin(name, pluginConfig[name]);
-      if ((contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
+      if (!contents.onOfferingsChanged && (contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
         logger.warn(`plugin ${name} is enabled but offers nothing: give it a section in PIMCP_NODE_PLUGIN_CONFIG (deny by default)`);
       }
       return contents;
@@ -56,11 +58,13 @@ export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Rec
       throw error;
     }
   });
+  // Read live: a plugin's lists may change after ready() (onOfferingsChanged).
   return {
-    tools: loaded.flatMap((p) => p.tools ?? []),
-    resources: loaded.flatMap((p) => p.resources ?? []),
-    resourceTemplates: loaded.flatMap((p) => p.resourceTemplates ?? []),
-    prompts: loaded.flatMap((p) => p.prompts ?? []),
+    get tools() { return loaded.flatMap((p) => p.tools ?? []); },
+    get resources() { return loaded.flatMap((p) => p.resources ?? []); },
+    get resourceTemplates() { return loaded.flatMap((p) => p.resourceTemplates ?? []); },
+    get prompts() { return loaded.flatMap((p) => p.prompts ?? []); },
+    onOfferingsChanged: (listener) => loaded.forEach((p) => p.onOfferingsChanged?.(listener)),
     ready: async () => {
       await Promise.all(loaded.map((p) => p.ready?.()));
     },

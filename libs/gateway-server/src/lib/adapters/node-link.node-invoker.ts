@@ -16,6 +16,7 @@ export class NodeLinkNodeInvoker implements NodeInvoker {
   invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {
     return this.pool.get(provider).invoke(request, {
       signal: options.signal, onProgress: options.onProgress, ...(options.onLog ? { onLog: options.onLog } : {}),
+      ...(options.onClientRequest ? { onClientRequest: options.onClientRequest } : {}),
     });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
-import { type CallerIdentity, CONTEXT_META_KEY, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
+import { type CallerIdentity, type ClientRequestEvent, CONTEXT_META_KEY, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
 import { ContextAffinity } from './context-affinity';
@@ -19,6 +19,8 @@ export interface CallToolInput {
   onProgress: (event: ProgressEvent) => void;
   /** What the tool logs while it runs (relayed as notifications/message, filtered by the client's level). */
   onLog?: (event: LogEvent) => void;
+  /** Sends a request the tool makes of this client (sampling, elicitation, roots) on the call's own request. */
+  onClientRequest?: (event: ClientRequestEvent) => Promise<Record<string, unknown>>;
 }
 
 export interface CallToolOptions {
@@ -97,7 +99,10 @@ export class CallToolUseCase {
         deadline,
         caller: input.caller,
         meta: toolMeta(input.meta),
-      }, { signal: attempt.signal, onProgress, ...(input.onLog ? { onLog: input.onLog } : {}) }).catch((err: unknown) => {
+      }, {
+        signal: attempt.signal, onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
+        ...(input.onClientRequest ? { onClientRequest: input.onClientRequest } : {}),
+      }).catch((err: unknown) => {
         // A call the node never started may go to another node whatever its annotations say.
         throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
       }));

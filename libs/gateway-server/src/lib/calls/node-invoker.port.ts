@@ -1,4 +1,4 @@
-import type { InvokeRequest, LogEvent, NodeRequest, ProgressEvent } from '@pimcp/protocol';
+import type { ClientRequestEvent, InvokeRequest, LogEvent, NodeRequest, ProgressEvent } from '@pimcp/protocol';
 import type { ToolProvider } from './tool-catalog.port';
 
 export interface InvokeOptions {
@@ -7,6 +7,8 @@ export interface InvokeOptions {
   onProgress(event: ProgressEvent): void;
   /** Messages the tool logged; relayed as notifications/message. */
   onLog?(event: LogEvent): void;
+  /** Requests the tool makes of the calling client (sampling, elicitation, roots); resolves with the client's result. */
+  onClientRequest?(event: ClientRequestEvent): Promise<Record<string, unknown>>;
 }
 
 /** Runs one invocation on one node over the node link; rejects with PimcpError (NODE_UNAVAILABLE, DEADLINE_EXCEEDED, ...). */

@@ -1,5 +1,5 @@
 import { type ProtocolEra, Server, type ServerContext } from '@modelcontextprotocol/server';
-import type { LogEvent, ProgressEvent } from '@pimcp/protocol';
+import type { ClientRequestEvent, LogEvent, ProgressEvent } from '@pimcp/protocol';
 import type { CallToolUseCase } from '../calls/call-tool.usecase';
 import type { ForwardRequestUseCase } from '../calls/forward-request.usecase';
 import type { LocalTools } from '../calls/local-tools';
@@ -63,6 +63,7 @@ export class GatewayMcpServerFactory {
         signal: ctx.mcpReq.signal,
         onProgress: progressRelay(ctx, _meta?.progressToken),
         onLog: logRelay(ctx),
+        onClientRequest: clientRequestRelay(ctx),
       });
       return result as never;
     });
@@ -95,5 +96,16 @@ function progressRelay(ctx: ServerContext, token: string | number | undefined): 
 function logRelay(ctx: ServerContext): (event: LogEvent) => void {
   return (event) => {
     void ctx.mcpReq.log(event.level, event.data, event.logger).catch(() => undefined);
+  };
+}
+
+/**
+ * A tool's request of the client (a bridged server's sampling, elicitation or roots) goes out as a request related
+ * to this tools/call, so it travels on the call's own stream; the SDK checks the client declared the capability.
+ */
+function clientRequestRelay(ctx: ServerContext): (event: ClientRequestEvent) => Promise<Record<string, unknown>> {
+  return async (event) => {
+    const result = await ctx.mcpReq.send({ method: event.method, params: event.params }, { signal: ctx.mcpReq.signal });
+    return result as Record<string, unknown>;
   };
 }

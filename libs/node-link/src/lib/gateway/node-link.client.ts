@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { ClientRedis } from '@nestjs/microservices';
 import {
-  ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, type NodeRequest, NodeLinkPatterns, nodeLinkChannel, PimcpError,
-  type PingReply, type ProgressEvent,
+  type ClientReply, type ClientRequestEvent, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, type NodeRequest, NodeLinkPatterns,
+  nodeLinkChannel, PimcpError, type PingReply, type ProgressEvent,
 } from '@pimcp/protocol';
 import type { Subscription } from 'rxjs';
 import { redisLinkOptions } from '../redis-link-options';
@@ -16,7 +16,15 @@ export interface NodeInvokeOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Called for each message the tool logged, always before the call resolves. */
   onLog?: (event: LogEvent) => void;
+  /**
+   * Asks the MCP client that made the call (sampling, elicitation, roots) for the tool; its result or error is sent
+   * back to the node. Without it, such requests are answered "method not found".
+   */
+  onClientRequest?: (event: ClientRequestEvent) => Promise<Record<string, unknown>>;
 }
+
+/** JSON-RPC "method not found": what a client that cannot take a request answers. */
+const METHOD_NOT_FOUND = -32601;
 
 /** What one exchange sends: an invocation or a forwarded request, both answered by a stream ending in a result. */
 interface Exchange {
@@ -64,6 +72,7 @@ export class NodeLinkClient {
   private readonly invokePattern: string;
   private readonly requestPattern: string;
   private readonly cancelPattern: string;
+  private readonly clientReplyPattern: string;
   private readonly pingPattern: string;
   private readonly connectTimeoutMs: number;
   private readonly deadlineSlackMs: number;
@@ -90,6 +99,7 @@ export class NodeLinkClient {
       this.invokePattern = nodeLinkChannel(NodeLinkPatterns.invoke, target.nodeId);
       this.requestPattern = nodeLinkChannel(NodeLinkPatterns.request, target.nodeId);
       this.cancelPattern = nodeLinkChannel(NodeLinkPatterns.cancel, target.nodeId);
+      this.clientReplyPattern = nodeLinkChannel(NodeLinkPatterns.clientReply, target.nodeId);
       this.pingPattern = nodeLinkChannel(NodeLinkPatterns.ping, target.nodeId);
     } else {
       const { host, port } = parseLinkAddress(target.linkAddress);
@@ -97,6 +107,7 @@ export class NodeLinkClient {
       this.invokePattern = NodeLinkPatterns.invoke;
       this.requestPattern = NodeLinkPatterns.request;
       this.cancelPattern = NodeLinkPatterns.cancel;
+      this.clientReplyPattern = NodeLinkPatterns.clientReply;
       this.pingPattern = NodeLinkPatterns.ping;
     }
   }
@@ -120,7 +131,7 @@ export class NodeLinkClient {
   }
 
   private exchange(exchange: Exchange, options: NodeInvokeOptions): Promise<Record<string, unknown>> {
-    const { signal, onProgress, onLog } = options;
+    const { signal, onProgress, onLog, onClientRequest } = options;
     return new Promise((resolve, reject) => {
       let settled = false;
       let sent = false;
@@ -166,6 +177,7 @@ export class NodeLinkClient {
           next: (event) => {
             if (event?.type === 'progress') onProgress?.(event);
             else if (event?.type === 'log') onLog?.(event);
+            else if (event?.type === 'client-request') this.relayClientRequest(exchange.requestId, event, onClientRequest, () => settled);
             else if (event?.type === 'result' && isObject(event.result)) finish(() => resolve(event.result));
             else finish(() => reject(new PimcpError(ErrorCode.Internal, `the node at ${this.linkAddress} sent an event this gateway does not understand`)));
           },
@@ -208,6 +220,19 @@ export class NodeLinkClient {
     });
     this.pinging = ping;
     return ping;
+  }
+
+  /** Asks the calling client on the node's behalf and sends the answer back, unless the call ended meanwhile. */
+  private relayClientRequest(
+    requestId: string, event: ClientRequestEvent, ask: NodeInvokeOptions['onClientRequest'], ended: () => boolean,
+  ): void {
+    const asked = ask ? ask(event) : Promise.reject(Object.assign(new Error(`this call cannot relay ${event.method} to its client`), { code: METHOD_NOT_FOUND }));
+    asked.then(
+      (result): ClientReply => ({ requestId, id: event.id, result }),
+      (err: unknown): ClientReply => ({ requestId, id: event.id, error: jsonRpcError(err) }),
+    ).then((reply) => {
+      if (!ended()) this.client.emit(this.clientReplyPattern, reply).subscribe({ error: () => undefined });
+    }, () => undefined);
   }
 
   /** Asks the node to abort a call; best effort (over TCP the node also aborts every call of a dropped connection). */
@@ -256,4 +281,11 @@ export class NodeLinkClient {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A client's refusal as it crosses the link: its JSON-RPC code when it has one, else an internal error. */
+function jsonRpcError(err: unknown): { code: number; message: string } {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = (err instanceof Error ? err.message : String(err)).slice(0, 1000);
+  return { code: typeof code === 'number' && Number.isInteger(code) ? code : -32603, message };
 }

@@ -1,4 +1,4 @@
-import type { CancelRequest, InvokeEvent, PingReply } from '@pimcp/protocol';
+import type { CancelRequest, ClientReply, InvokeEvent, PingReply } from '@pimcp/protocol';
 import { defer, map, type Observable } from 'rxjs';
 import { OfferingHost } from './offering-host';
 import { parseInvokeRequest } from './parse-invoke-request';
@@ -28,6 +28,19 @@ export class NodeLinkHandlers {
 
   ping(): PingReply {
     return { nodeId: this.nodeId, inFlight: this.invoker.inFlightCount };
+  }
+
+  /** The MCP client's answer to a request a running tool made of it; malformed or late answers are dropped. */
+  clientReply(payload: unknown): void {
+    const reply = payload as Partial<ClientReply> | undefined;
+    if (!reply || typeof reply.requestId !== 'string' || typeof reply.id !== 'string') return;
+    const error = reply.error && typeof reply.error.code === 'number' && typeof reply.error.message === 'string'
+      ? { code: reply.error.code, message: reply.error.message.slice(0, 1000) } : undefined;
+    const result = reply.result && typeof reply.result === 'object' && !Array.isArray(reply.result) ? reply.result : undefined;
+    this.invoker.answerClientRequest({
+      requestId: reply.requestId, id: reply.id,
+      ...(error ? { error } : result ? { result } : { error: { code: -32603, message: 'the client sent no result' } }),
+    });
   }
 
   cancel(payload: unknown): void {

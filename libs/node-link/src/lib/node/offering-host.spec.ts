@@ -37,6 +37,16 @@ describe(OfferingHost.name, () => {
     expect(JSON.stringify(defs)).not.toContain('function');
   });
 
+  it('replaces its offerings (a plugin changed them) and serves the new set, keeping the old one when the new is invalid', async () => {
+    const changing = new OfferingHost({ resources: [defineResource({ uri: 'pi://a', name: 'a', read: async () => ({ contents: [{ uri: 'pi://a', text: 'a' }] }) })] });
+    const b = defineResource({ uri: 'pi://b', name: 'b', read: async () => ({ contents: [{ uri: 'pi://b', text: 'b' }] }) });
+    changing.replace({ resources: [b] });
+    expect(changing.definitions().resources.map((r) => r.uri)).toEqual(['pi://b']);
+    await expect(changing.handle(request('resources/read', { uri: 'pi://a' }))).rejects.toMatchObject({ code: ErrorCode.ResourceUnknown });
+    expect(() => changing.replace({ resources: [b, b] })).toThrow(/two resources share the URI "pi:\/\/b"/);
+    expect(await changing.handle(request('resources/read', { uri: 'pi://b' }))).toEqual({ contents: [{ uri: 'pi://b', text: 'b' }] });
+  });
+
   it('reads a fixed resource before trying templates, and a template with its variables', async () => {
     await expect(host.handle(request('resources/read', { uri: 'pi://logs/app' }))).resolves.toEqual({ contents: [{ uri: 'pi://logs/app', text: 'fixed' }] });
     await expect(host.handle(request('resources/read', { uri: 'pi://sensors/attic' }))).resolves.toEqual({ contents: [{ uri: 'pi://sensors/attic', text: 'attic' }] });

@@ -6,6 +6,12 @@ import {
 } from '@pimcp/plugin-sdk';
 import { ErrorCode, type NodeOfferings, type NodeRequest, PimcpError } from '@pimcp/protocol';
 
+export interface HostedOfferings {
+  resources?: ResourceSpec[];
+  resourceTemplates?: ResourceTemplateSpec[];
+  prompts?: PromptSpec[];
+}
+
 export interface OfferingHostOptions {
   nodeId?: string;
 }
@@ -31,13 +37,22 @@ export class OfferingHost {
   private readonly prompts = new Map<string, PromptSpec>();
   private readonly inFlight = new Map<string, AbortController>();
 
-  constructor(
-    contents: { resources?: ResourceSpec[]; resourceTemplates?: ResourceTemplateSpec[]; prompts?: PromptSpec[] },
-    private readonly options: OfferingHostOptions = {},
-  ) {
-    for (const resource of contents.resources ?? []) uniqueInto(this.resources, resource.uri, resource, 'resources share the URI');
-    for (const prompt of contents.prompts ?? []) uniqueInto(this.prompts, prompt.name, prompt, 'prompts share the name');
-    for (const spec of contents.resourceTemplates ?? []) this.templates.push({ spec, matcher: new UriTemplate(spec.uriTemplate) });
+  constructor(contents: HostedOfferings, private readonly options: OfferingHostOptions = {}) {
+    this.replace(contents);
+  }
+
+  /** Swaps the hosted offerings (a plugin's lists changed); requests already running finish with what they found. */
+  replace(contents: HostedOfferings): void {
+    const resources = new Map<string, ResourceSpec>();
+    const prompts = new Map<string, PromptSpec>();
+    for (const resource of contents.resources ?? []) uniqueInto(resources, resource.uri, resource, 'resources share the URI');
+    for (const prompt of contents.prompts ?? []) uniqueInto(prompts, prompt.name, prompt, 'prompts share the name');
+    const templates = (contents.resourceTemplates ?? []).map((spec) => ({ spec, matcher: new UriTemplate(spec.uriTemplate) }));
+    this.resources.clear();
+    resources.forEach((v, k) => this.resources.set(k, v));
+    this.prompts.clear();
+    prompts.forEach((v, k) => this.prompts.set(k, v));
+    this.templates.splice(0, this.templates.length, ...templates);
   }
 
   /** The manifest entries (definitions without handlers). */

@@ -19,6 +19,7 @@ export class RedisLinkServer {
     this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.request, options.nodeId), streamed((p) => handlers.request(p)));
     this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.ping, options.nodeId), async () => handlers.ping());
     this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.cancel, options.nodeId), async (payload: unknown) => handlers.cancel(payload), true);
+    this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.clientReply, options.nodeId), async (payload: unknown) => handlers.clientReply(payload), true);
   }
 
   start(): Promise<void> {

@@ -1,5 +1,5 @@
 import { ErrorCode, type InvokeEvent, type InvokeRequest, PimcpError } from '@pimcp/protocol';
-import { defineTool, ToolError } from '@pimcp/plugin-sdk';
+import { ClientRequestError, defineTool, ToolError } from '@pimcp/plugin-sdk';
 import { lastValueFrom, toArray } from 'rxjs';
 import { ToolInvoker } from './tool-invoker';
 
@@ -78,6 +78,54 @@ describe(ToolInvoker.name, () => {
 
   it('refuses two tools with one name', () => {
     expect(() => new ToolInvoker([echo, echo])).toThrow(/two tools are named "text.echo"/);
+  });
+
+  describe('answerClientRequest', () => {
+    const asks = defineTool({
+      name: 'test.asks', description: 'asks its caller', version: '1.0.0', costClass: 'light', inputSchema: { type: 'object' },
+      handler: async (_args, ctx) => {
+        const answer = await (ctx.requestClient as NonNullable<typeof ctx.requestClient>)('sampling/createMessage', { maxTokens: 3 });
+        const refusal = await (ctx.requestClient as NonNullable<typeof ctx.requestClient>)('roots/list', {}).catch((e: ClientRequestError) => `${e.code} ${e.message}`);
+        return { content: [{ type: 'text', text: `${JSON.stringify(answer)} / ${refusal}` }] };
+      },
+    });
+
+    it('streams a client-request event and resumes the handler with the reply (result or JSON-RPC error)', async () => {
+      const invoker = new ToolInvoker([asks], { toolLogger: quietLogger });
+      const req = request('test.asks');
+      const seen: InvokeEvent[] = [];
+      await new Promise<void>((resolve, reject) => invoker.invoke(req).subscribe({
+        next: (event) => {
+          seen.push(event);
+          if (event.type !== 'client-request') return;
+          const reply = event.method === 'sampling/createMessage' ? { result: { text: 'ok' } } : { error: { code: -32601, message: 'no roots here' } };
+          expect(invoker.answerClientRequest({ requestId: req.requestId, id: event.id, ...reply })).toBe(true);
+        },
+        error: reject,
+        complete: resolve,
+      }));
+      expect(seen.map((e) => e.type)).toEqual(['client-request', 'client-request', 'result']);
+      expect(seen[0]).toMatchObject({ method: 'sampling/createMessage', params: { maxTokens: 3 } });
+      expect(seen[2]).toMatchObject({ result: { content: [{ text: '{"text":"ok"} / -32601 no roots here' }] } });
+      expect(invoker.answerClientRequest({ requestId: req.requestId, id: '1', result: {} })).toBe(false);
+    });
+  });
+
+  describe('replaceTools', () => {
+    it('hosts the new set at once, while a call already running finishes with the tool it started with', async () => {
+      const invoker = newInvoker();
+      const running = events(invoker, request('test.sleep', { ms: 50 }));
+      invoker.replaceTools([echo]);
+      expect(invoker.list().map((t) => t.name)).toEqual(['text.echo']);
+      expect((await failure(invoker, request('test.sleep', { ms: 1 }))).code).toBe(ErrorCode.ToolUnknown);
+      expect(await running).toEqual([{ type: 'result', result: { content: [{ type: 'text', text: 'slept' }] } }]);
+    });
+
+    it('keeps the previous set when the new one has two tools with one name', () => {
+      const invoker = newInvoker();
+      expect(() => invoker.replaceTools([echo, echo])).toThrow(/two tools are named "text.echo"/);
+      expect(invoker.list()).toHaveLength(5);
+    });
   });
 
   describe('invoke', () => {

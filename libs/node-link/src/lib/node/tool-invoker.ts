@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
 import {
-  callContextId, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent,
+  callContextId, type ClientReply, type ClientRequestEvent, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, PimcpError, type ProgressEvent,
 } from '@pimcp/protocol';
-import { type ContextHandle, runTool, type ToolContext, type ToolDefinition, type ToolLogger, unavailableContext } from '@pimcp/plugin-sdk';
+import {
+  ClientRequestError, type ContextHandle, runTool, type ToolContext, type ToolDefinition, type ToolLogger, unavailableContext,
+} from '@pimcp/plugin-sdk';
 import { Observable } from 'rxjs';
 
 export interface ToolInvokerOptions {
@@ -33,6 +35,8 @@ export interface DrainResult {
 interface InFlight {
   tool: string;
   controller: AbortController;
+  /** Requests of the calling MCP client awaiting its reply, by event id. */
+  clientRequests: Map<string, { resolve(result: Record<string, unknown>): void; reject(err: Error): void }>;
   /** Settles when the handler has returned or thrown, whatever the caller was told. */
   done: Promise<void>;
 }
@@ -54,10 +58,18 @@ export class ToolInvoker {
   private accepting = true;
 
   constructor(tools: readonly ToolDefinition[], private readonly options: ToolInvokerOptions = {}) {
+    this.replaceTools(tools);
+  }
+
+  /** Swaps the hosted tool set (a plugin's tools changed); calls already running finish with the tool they started with. */
+  replaceTools(tools: readonly ToolDefinition[]): void {
+    const byName = new Map<string, ToolDefinition>();
     for (const tool of tools) {
-      if (this.byName.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
-      this.byName.set(tool.name, tool);
+      if (byName.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
+      byName.set(tool.name, tool);
     }
+    this.byName.clear();
+    for (const [name, tool] of byName) this.byName.set(name, tool);
   }
 
   /** The hosted tools, for listings (the manifest, the node's own MCP endpoint). */
@@ -100,10 +112,14 @@ export class ToolInvoker {
       // The caller hears about an abort at once; the handler may take a moment to notice its signal.
       controller.signal.addEventListener('abort', () => settle(() => subscriber.error(toPimcpError(controller.signal.reason, tool.name)), 'aborted'), { once: true });
 
+      const clientRequests: InFlight['clientRequests'] = new Map();
       const context = this.context(tool, request, controller.signal, (event) => {
         if (!settled) subscriber.next(event);
-      });
-      const done = runTool(tool, request.arguments, context).then(
+      }, clientRequests);
+      // In flight before the handler starts: it may ask its client something before its first await.
+      const entry: InFlight = { tool: tool.name, controller, done: Promise.resolve(), clientRequests };
+      this.inFlight.set(request.requestId, entry);
+      entry.done = runTool(tool, request.arguments, context).then(
         (result) => settle(() => {
           subscriber.next({ type: 'result', result });
           subscriber.complete();
@@ -118,7 +134,6 @@ export class ToolInvoker {
         this.inFlight.delete(request.requestId);
         this.logger.debug(`${tool.name} (request ${request.requestId}) ended after ${Date.now() - started} ms`);
       });
-      this.inFlight.set(request.requestId, { tool: tool.name, controller, done });
       return () => {
         if (!settled) controller.abort(new PimcpError(ErrorCode.Cancelled, 'the caller stopped listening'));
       };
@@ -130,6 +145,17 @@ export class ToolInvoker {
     const call = this.inFlight.get(requestId);
     call?.controller.abort(new PimcpError(ErrorCode.Cancelled, `${call.tool} was cancelled: ${reason.slice(0, 200)}`));
     return call !== undefined;
+  }
+
+  /** Delivers the MCP client's answer to a request a running tool made of it; false when nobody waits for it. */
+  answerClientRequest(reply: ClientReply): boolean {
+    const pending = this.inFlight.get(reply.requestId)?.clientRequests;
+    const waiter = pending?.get(reply.id);
+    if (!pending || !waiter) return false;
+    pending.delete(reply.id);
+    if (reply.error) waiter.reject(new ClientRequestError(reply.error.code, reply.error.message));
+    else waiter.resolve(reply.result ?? {});
+    return true;
   }
 
   /** Refuses new calls from now on; the ones running carry on. */
@@ -172,8 +198,12 @@ export class ToolInvoker {
     return undefined;
   }
 
-  private context(tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent | LogEvent) => void): ToolContext {
+  private context(
+    tool: ToolDefinition, request: InvokeRequest, signal: AbortSignal, emit: (event: ProgressEvent | LogEvent | ClientRequestEvent) => void,
+    clientRequests: InFlight['clientRequests'],
+  ): ToolContext {
     let last = -Infinity;
+    let sequence = 0;
     const local = this.options.toolLogger?.(tool, request.requestId) ?? requestLogger(tool, request.requestId);
     return {
       signal,
@@ -191,6 +221,27 @@ export class ToolInvoker {
         last = progress;
         emit({ type: 'progress', progress, ...(total !== undefined ? { total } : {}), ...(message ? { message: String(message) } : {}) });
       },
+      // The gateway relays the event to the client that made the call and sends its answer back (ADR 0016).
+      requestClient: (method, params) => new Promise((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason as Error);
+        const id = String(++sequence);
+        const onAbort = () => {
+          clientRequests.delete(id);
+          reject(signal.reason as Error);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        clientRequests.set(id, {
+          resolve: (result) => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(result);
+          },
+          reject: (err) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(err);
+          },
+        });
+        emit({ type: 'client-request', id, method, params });
+      }),
     };
   }
 

@@ -65,4 +65,10 @@ export interface PluginContents {
   ready?(): Promise<void>;
   /** Called once when the node stops, after in-flight calls have finished: release files and connections. */
   close?(): Promise<void> | void;
+  /**
+   * For plugins whose offerings change at run time (a bridged MCP server's list_changed): the node calls this once
+   * after ready() with a listener; on each call of the listener it reads the lists above again and re-publishes
+   * its manifest. Plugins with fixed offerings leave it out.
+   */
+  onOfferingsChanged?(listener: () => void): void;
 }

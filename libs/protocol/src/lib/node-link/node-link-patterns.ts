@@ -8,6 +8,8 @@ export const NodeLinkPatterns = {
   ping: 'node.ping',
   /** Fire-and-forget: aborts the handler of an invocation or request in flight. */
   cancel: 'node.cancel',
+  /** Fire-and-forget: the MCP client's answer to a client-request event of an invocation in flight. */
+  clientReply: 'node.client-reply',
 } as const;
 
 /**
@@ -73,7 +75,29 @@ export interface LogEvent {
   data: unknown;
 }
 
-export type InvokeEvent = ProgressEvent | LogEvent | ResultEvent;
+/** What a tool (a bridged MCP server) may ask of the MCP client that made the call; the gateway relays it. */
+export const CLIENT_REQUEST_METHODS = ['sampling/createMessage', 'elicitation/create', 'roots/list'] as const;
+export type ClientRequestMethod = (typeof CLIENT_REQUEST_METHODS)[number];
+
+/** A request of the calling MCP client during an invocation; answered by a ClientReply on NodeLinkPatterns.clientReply. */
+export interface ClientRequestEvent {
+  type: 'client-request';
+  /** Unique within the invocation. */
+  id: string;
+  method: ClientRequestMethod;
+  params: Record<string, unknown>;
+}
+
+/** The client's answer to a ClientRequestEvent: its result, or the JSON-RPC error it (or the gateway) gave. */
+export interface ClientReply {
+  /** The invocation's requestId. */
+  requestId: string;
+  id: string;
+  result?: Record<string, unknown>;
+  error?: { code: number; message: string };
+}
+
+export type InvokeEvent = ProgressEvent | LogEvent | ResultEvent | ClientRequestEvent;
 
 /** A node's answer to a ping. */
 export interface PingReply {
