@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.command';
 import { registerConnectCommand } from './commands/connect.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUpCommand(program);
   registerConnectCommand(program);
+  registerAuditCommand(program);
   return program;
 }

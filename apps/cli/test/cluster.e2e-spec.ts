@@ -52,7 +52,10 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
 
   function startNode(nodeId: string, env: Record<string, string> = {}): SpawnedProcess {
     const node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000', ...env },
+      env: {
+        PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000',
+        PIMCP_NODE_INVOCATION_KEYS_FILE: join(cwd, '.pimcp/dev-invocation-key.pub.pem'), ...env,
+      },
     });
     extraNodes.push(node);
     return node;

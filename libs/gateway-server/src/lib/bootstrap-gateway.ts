@@ -5,13 +5,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
+import type { AuditLog } from '@pimcp/audit';
 import type { ContextStore } from '@pimcp/context-store';
+import type { JsonWebKeySet } from '@pimcp/node-link';
 import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
+import { CallAuditor } from './calls/call-auditor';
 import { CallToolUseCase } from './calls/call-tool.usecase';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import { createGatewayRouting } from './calls/gateway-routing';
@@ -28,6 +31,7 @@ import { ContextResources } from './contexts/context-resources';
 import { contextTools } from './contexts/context-tools';
 import { storeContextHandle } from './contexts/store-context-handle';
 import { GatewayServerModule } from './gateway-server.module';
+import { mountInvocationJwks } from './http/mount-invocation-jwks';
 import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
 import { BoundedEventStore } from './mcp/bounded-event-store';
 import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
@@ -50,6 +54,10 @@ export interface GatewayDependencies {
   verifier?: OAuthTokenVerifier;
   logger?: LoggerService | false;
   version?: string;
+  /** Where each tools/call leaves its audit record; without it calls are not audited. */
+  audit?: AuditLog;
+  /** The public keys of the invocation signer, served at /.well-known/pimcp/invocation-jwks.json. */
+  invocationJwks?: JsonWebKeySet;
 }
 
 export interface RunningGateway {
@@ -87,7 +95,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     offerings: deps.offerings,
     callTool: new CallToolUseCase(deps.catalog, validator, deps.routing ?? createGatewayRouting(config), deps.invoker, {
       callTimeoutMs: config.callTimeoutMs, ...(config.region ? { region: config.region } : {}),
-    }, localTools, fanOut),
+    }, localTools, fanOut, deps.audit ? new CallAuditor(deps.audit, { includeArguments: config.auditArguments }) : undefined),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
     subscriptions,
     localTools,
@@ -99,6 +107,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   });
   const stopFollowing = store ? await followContextChanges(store, (uri) => endpoint.notifyResourceUpdated(uri)) : undefined;
   // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
+  if (deps.invocationJwks) mountInvocationJwks(app.getHttpAdapter().getInstance(), deps.invocationJwks);
   mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
     path: config.path,
     allowedHosts: config.allowedHosts,
