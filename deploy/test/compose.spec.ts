@@ -109,6 +109,17 @@ describe('deploy/docker/compose.yaml', () => {
     expect(mount.source).toContain('.pimcp/dev-signing-key.pub.pem');
   });
 
+  it('mounts the gateway\'s invocation signing key and points every edge node at the gateway\'s invocation JWKS', () => {
+    const gateway = services['gateway'];
+    const keyFile = environmentOf(gateway, 'gateway')['PIMCP_GATEWAY_INVOCATION_KEY_FILE'];
+    const mount = gateway.volumes.find((v: any) => v.target === keyFile);
+    expect(mount).toMatchObject({ type: 'bind', read_only: true, bind: { create_host_path: false } });
+    expect(mount.source).toContain('.pimcp/dev-invocation-key.pem');
+    for (const name of ['edge-node-tcp', 'edge-node-redis']) {
+      expect(environmentOf(services[name], 'edge-node')['PIMCP_NODE_INVOCATION_JWKS_URL']).toBe('http://gateway:8080/.well-known/pimcp/invocation-jwks.json');
+    }
+  });
+
   it('publishes ports on loopback only, matching the ports the apps listen on', () => {
     const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p: string) => `${name} ${p}`));
     expect(published.sort()).toEqual(['context-sync 127.0.0.1:8084:8084', 'gateway 127.0.0.1:8080:8080', 'registry 127.0.0.1:8081:8081']);

@@ -12,7 +12,8 @@ const CHART_DIR = join(REPO_ROOT, 'deploy/helm/pimcp');
 const chart = HelmChart.load(CHART_DIR);
 const JWT_PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 /** The one value without a usable default: what `-f my-values.yaml` must at least say. */
-const REQUIRED = { auth: { jwtPublicKey: JWT_PUBLIC_KEY } };
+const INVOCATION_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const REQUIRED = { auth: { jwtPublicKey: JWT_PUBLIC_KEY, invocationPrivateKey: INVOCATION_KEY } };
 /** Sample downward-API values for the pods' fieldRefs. */
 const FIELDS = { 'spec.nodeName': 'rpi-kitchen-1', 'metadata.name': 'pimcp-edge-node-x7k2p', 'status.podIP': '10.42.0.17' };
 
@@ -307,8 +308,18 @@ describe('deploy/helm/pimcp', () => {
       expect(mount?.readOnly).toBe(true);
       const volume = ManifestSet.podSpec(deployment).volumes.find((v: any) => v.name === mount.name);
       expect(volume.secret.secretName).toBe('pimcp-auth');
-      expect(volume.secret.items).toEqual([{ key: 'jwt-public-key.pem', path: file.slice(dirname(file).length + 1) }]);
+      expect(volume.secret.items).toEqual([
+        { key: 'jwt-public-key.pem', path: file.slice(dirname(file).length + 1) }, { key: 'invocation-key.pem', path: 'invocation-key.pem' },
+      ]);
       expect(set.secretValue('pimcp-auth', 'jwt-public-key.pem')).toBe(JWT_PUBLIC_KEY);
+    });
+
+    it('gives the gateway its invocation signing key from the Secret and points the nodes at its invocation JWKS', () => {
+      const gateway = ManifestSet.container(set.get('Deployment', 'pimcp-gateway'), 'gateway');
+      expect(set.environment(gateway, FIELDS)['PIMCP_GATEWAY_INVOCATION_KEY_FILE']).toBe('/etc/pimcp/auth/invocation-key.pem');
+      expect(set.secretValue('pimcp-auth', 'invocation-key.pem')).toBe(INVOCATION_KEY);
+      const node = ManifestSet.container(set.get('DaemonSet', 'pimcp-edge-node'), 'edge-node');
+      expect(set.environment(node, FIELDS)['PIMCP_NODE_INVOCATION_JWKS_URL']).toBe('http://pimcp-gateway:8080/.well-known/pimcp/invocation-jwks.json');
     });
 
     it('keeps secrets out of ConfigMaps', () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.command';
+import { registerAuditCommand } from './commands/audit.command';
 import { registerConnectCommand } from './commands/connect.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -12,5 +13,6 @@ export function buildProgram(): Command {
   registerUpCommand(program);
   registerConnectCommand(program);
   registerConfigCommand(program);
+  registerAuditCommand(program);
   return program;
 }

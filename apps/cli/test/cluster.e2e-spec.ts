@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, ProtocolError, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { EtcdProcess, pollUntil, RedisProcess } from '@pimcp/testing';
+import Redis from 'ioredis';
 import { DIST, SpawnedProcess } from './spawned-process';
 
 const LEASE_TTL_SECONDS = 2;
@@ -52,7 +55,10 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
 
   function startNode(nodeId: string, env: Record<string, string> = {}): SpawnedProcess {
     const node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000', ...env },
+      env: {
+        PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_NODE_PLUGINS: 'conformance-fixtures', PIMCP_NODE_SHUTDOWN_GRACE_MS: '5000',
+        PIMCP_NODE_INVOCATION_KEYS_FILE: join(cwd, '.pimcp/dev-invocation-key.pub.pem'), ...env,
+      },
     });
     extraNodes.push(node);
     return node;
@@ -156,13 +162,57 @@ describe('PiMCP cluster (e2e): pimcp up on real etcd and Redis, edge nodes, MCP 
     const node = startNode('edge-natted', { PIMCP_NODE_LINK_TRANSPORT: 'redis', PIMCP_NODE_LINK_REDIS_URL: redis.url });
     const client = await connect('modern');
     await pollUntil(async () => (await toolNames(client)).includes('edge-natted.system.info'), { timeoutMs: 15_000, description: 'edge-natted to join' });
+    // Everything the gateway publishes to this node, byte for byte.
+    const sniffer = new Redis(redis.url);
+    const published: string[] = [];
+    sniffer.on('pmessage', (_pattern: string, channel: string, message: string) => {
+      if (channel.endsWith('/edge-natted')) published.push(message);
+    });
+    await sniffer.psubscribe('node.*');
     const progress: number[] = [];
     const result = await client.callTool({ name: 'edge-natted.test_tool_with_progress', arguments: {} }, { onprogress: (p) => progress.push(p.progress) });
     expect(result.content).toEqual([{ type: 'text', text: 'Progress test completed' }]);
     expect(progress).toEqual([0, 50, 100]);
     expect((await client.callTool({ name: 'edge-natted.system.info', arguments: {} })).structuredContent).toMatchObject({ nodeId: 'edge-natted' });
+    await sniffer.quit();
+    // No token passthrough (ADR 0013): each invocation carries a gateway-signed token for this node, never the client's.
+    const invokes = published.filter((m) => m.includes('"tool"'));
+    expect(invokes.length).toBeGreaterThanOrEqual(2);
+    expect(invokes.every((m) => /"invocationToken":"[\w-]+\.[\w-]+\.[\w-]+"/.test(m))).toBe(true);
+    const [, tokenPayload] = token.split('.');
+    expect(published.some((m) => m.includes(token) || m.includes(tokenPayload ?? token))).toBe(false);
     node.kill('SIGTERM');
     expect(await node.exited).toBe(0);
+  });
+
+  it('a node that does not trust this gateway\'s key refuses its calls: a clear error, not retried elsewhere, and audited as refused', async () => {
+    const keys = mkdtempSync(join(tmpdir(), 'pimcp-other-key-'));
+    writeFileSync(join(keys, 'other.pub.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+    const node = startNode('edge-untrusting', { PIMCP_NODE_INVOCATION_KEYS_FILE: join(keys, 'other.pub.pem') });
+    const client = await connect('modern');
+    await pollUntil(async () => (await toolNames(client)).includes('edge-untrusting.system.info'), { timeoutMs: 15_000, description: 'edge-untrusting to join' });
+    const err = await client.callTool({ name: 'edge-untrusting.system.info', arguments: {} }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).message).toContain('does not trust');
+    expect((err as ProtocolError).data).toMatchObject({ code: 'INVOCATION_UNAUTHORIZED', retryable: false });
+
+    const audit = () => {
+      const run = spawnSync(process.execPath, [join(DIST, 'cli/main.js'), 'audit', '--file', join(cwd, '.pimcp/audit.jsonl'), '--since', '10m', '--json', '--limit', '1000'], { encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+    };
+    const records = await pollUntil(() => {
+      const found = audit();
+      return found.some((r) => r['capability'] === 'edge-untrusting.system.info') ? found : undefined;
+    }, { timeoutMs: 5000, description: 'the refused call in the audit' });
+    expect(records.find((r) => r['capability'] === 'edge-untrusting.system.info')).toMatchObject({
+      subject: 'dev', nodeId: 'edge-untrusting', outcome: 'refused', errorCode: 'INVOCATION_UNAUTHORIZED', argumentsHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(records.some((r) => r['capability'] === 'edge-natted.system.info' && r['outcome'] === 'ok')).toBe(true);
+    // Argument values are not stored unless PIMCP_GATEWAY_AUDIT_ARGUMENTS is set.
+    expect(records.every((r) => !('arguments' in r))).toBe(true);
+    node.kill('SIGTERM');
+    await node.exited;
   });
 
   it('fails a call in flight on a killed node with a clear JSON-RPC error, then drops its tools within the lease TTL and says so', async () => {

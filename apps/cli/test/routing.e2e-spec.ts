@@ -25,6 +25,7 @@ describe('routing (e2e): 3 edge and 2 cloud nodes as processes, over real etcd a
         PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({ 'routing-fixtures': { delayMs } }), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000',
         // Small boards: four calls at once each, so load decides where the fifth goes.
         PIMCP_NODE_MAX_CONCURRENT_CALLS: '4',
+        PIMCP_NODE_INVOCATION_KEYS_FILE: join(cwd, '.pimcp/dev-invocation-key.pub.pem'),
       },
     });
     nodes.set(nodeId, node);

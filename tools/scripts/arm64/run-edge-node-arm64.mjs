@@ -51,7 +51,11 @@ async function main() {
 
   const node = new Child(`edge node ${NODE_ID}`, runtime.command, [...runtime.args, ...nodeFlags, EDGE_NODE_MAIN], {
     cwd,
-    env: { PIMCP_NODE_ID: NODE_ID, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_NODE_SHUTDOWN_GRACE_MS: '2000' },
+    env: {
+      PIMCP_NODE_ID: NODE_ID, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_NODE_SHUTDOWN_GRACE_MS: '2000',
+      // The gateway's development invocation key that pimcp up created in the same folder.
+      PIMCP_NODE_INVOCATION_KEYS_FILE: '.pimcp/dev-invocation-key.pub.pem',
+    },
   });
   children.push(node);
   const nodeStarted = Date.now();

@@ -44,6 +44,13 @@ export function registerUpCommand(program: Command): void {
         ...(options.port ? { PIMCP_GATEWAY_PORT: options.port } : {}),
         ...(options.leaseTtl ? { PIMCP_REGISTRY_LEASE_TTL_SECONDS: options.leaseTtl } : {}),
         PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: process.env['PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE'] ?? credentials.publicKeyFile,
+        // The gateway signs each node invocation with the development key; the nodes (and any node started
+        // separately with this file) trust its public half (docs/security/node-invocation.md).
+        PIMCP_GATEWAY_INVOCATION_KEY_FILE: process.env['PIMCP_GATEWAY_INVOCATION_KEY_FILE'] ?? credentials.invocationKeyFile,
+        ...(process.env['PIMCP_NODE_INVOCATION_JWKS_URL'] ? {} : { PIMCP_NODE_INVOCATION_KEYS_FILE: process.env['PIMCP_NODE_INVOCATION_KEYS_FILE'] ?? credentials.invocationPublicKeyFile }),
+        // A file `pimcp audit` can read from another shell.
+        PIMCP_GATEWAY_AUDIT: process.env['PIMCP_GATEWAY_AUDIT'] ?? 'file',
+        PIMCP_GATEWAY_AUDIT_FILE: process.env['PIMCP_GATEWAY_AUDIT_FILE'] ?? join(STATE_DIR, 'audit.jsonl'),
       };
       const regConfig = registryConfig.load({ env });
       const gwConfig = gatewayConfig.load({ env });
@@ -82,6 +89,8 @@ export function registerUpCommand(program: Command): void {
           `  registry admin API: ${registry.httpUrl}/v1/catalog\n` +
           `  context stats:      ${contextSync.httpUrl}/v1/stats\n` +
           `  node link:          tcp://${registry.link.host}:${registry.link.port}\n` +
+          `  invocation keys:    ${env['PIMCP_NODE_INVOCATION_KEYS_FILE'] ?? env['PIMCP_NODE_INVOCATION_JWKS_URL']} (nodes started separately trust this; PIMCP_NODE_INVOCATION_KEYS_FILE)\n` +
+          `  audit:              ${gwConfig.audit === 'file' ? gwConfig.auditFile : gwConfig.audit} (pimcp audit)\n` +
           `Connect a desktop client with: pimcp connect ${gateway.mcpUrl} --token-file ${tokenFile}\n` +
           'Press Ctrl-C to stop.\n',
       );

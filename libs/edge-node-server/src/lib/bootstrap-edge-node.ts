@@ -14,6 +14,7 @@ import { NodeContexts } from './context/node-contexts';
 import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
+import { invocationGuardFrom } from './link/invocation-guard.factory';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { loadPlugins } from './plugins/known-plugins';
 import type { NodeObservability } from './observability/node-observability';
@@ -49,6 +50,8 @@ export interface RunningEdgeNode {
 export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
+  // Before plugins start: a node that would accept unsigned calls must not come up at all.
+  const guard = invocationGuardFrom(config);
   const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   await plugins.ready();
   const builtins = await builtinTools(config);
@@ -69,7 +72,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
   });
   const offerings = new OfferingHost(allOfferings(), { nodeId: config.nodeId });
-  const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
+  const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId, guard);
   const link = await startLink(config, handlers, options.logger);
   const linkAddress = link.address;
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeLinkClient } from '@pimcp/node-link';
+import { generateKeyPairSync } from 'node:crypto';
+import { InvocationTokenSigner, NodeLinkClient, signedInvoke } from '@pimcp/node-link';
 import { defineTool } from '@pimcp/plugin-sdk';
 import { ErrorCode, type InvokeRequest, type ProgressEvent, type RegistrySnapshot } from '@pimcp/protocol';
 // The node's tests need a real registry to join; production code of this lib never imports it.
@@ -14,7 +15,15 @@ import { edgeNodeConfig } from './config/edge-node.config';
 /** What the test tools' handlers saw, so a test can tell that an abort reached the handler. */
 const aborts = new Map<string, unknown>();
 
+/** How often test.count's handler ran: a refused invocation must not have run it. */
+let countRuns = 0;
+
 const testTools = [
+  defineTool<{ note?: string }>({
+    name: 'test.count', description: 'counts its runs', version: '1.0.0', costClass: 'light',
+    inputSchema: { type: 'object', properties: { note: { type: 'string' } } },
+    handler: async () => ({ content: [{ type: 'text', text: `run ${++countRuns}` }] }),
+  }),
   defineTool<{ steps: number }>({
     name: 'test.steps', description: 'reports progress step by step', version: '1.0.0', costClass: 'light',
     inputSchema: { type: 'object', properties: { steps: { type: 'integer', minimum: 1 } }, required: ['steps'] },
@@ -45,12 +54,26 @@ function request(tool: string, args: Record<string, unknown> = {}, deadlineMs = 
   return { requestId: `it-${++sequence}`, tool, arguments: args, deadline: Date.now() + deadlineMs, caller: { subject: 'integration' } };
 }
 
+/** A gateway's signing key: the nodes trust its public half from a file, as in production. */
+const gatewayKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+let signer: InvocationTokenSigner;
+
+/** The node link as the gateway uses it: every invocation carries a token signed for that node and call. */
+function gatewayLink(nodeId: string, linkAddress: string) {
+  const link = new NodeLinkClient({ nodeId, linkAddress });
+  return {
+    invoke: async (call: InvokeRequest, options?: Parameters<NodeLinkClient['invoke']>[1]) => link.invoke(await signedInvoke(signer, nodeId, call), options),
+    close: () => link.close(),
+  };
+}
+
 describe('edge node (integration: real etcd, real registry, two nodes in process)', () => {
   let etcd: EtcdProcess;
   let registry: RunningRegistry;
   const nodes: Record<string, RunningEdgeNode> = {};
-  const clients: Record<string, NodeLinkClient> = {};
+  const clients: Record<string, ReturnType<typeof gatewayLink>> = {};
   const fileRoot = mkdtempSync(join(tmpdir(), 'pimcp-node-files-'));
+  const trustedKeys = join(fileRoot, '..', `${fileRoot.split('/').pop()}-gateway.pub.pem`);
 
   const catalog = async (): Promise<RegistrySnapshot> => (await (await fetch(`${registry.httpUrl}/v1/catalog`)).json()) as RegistrySnapshot;
   const toolsOf = (snapshot: RegistrySnapshot, nodeId: string) => snapshot.capabilities.filter((c) => c.nodeId === nodeId).map((c) => c.definition.name).sort();
@@ -62,15 +85,18 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
         PIMCP_NODE_LINK_PORT: '0',
         PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
         PIMCP_NODE_LABELS: 'region=tokyo',
+        PIMCP_NODE_INVOCATION_KEYS_FILE: trustedKeys,
         ...env,
       },
     });
     nodes[nodeId] = await bootstrapEdgeNode({ config, tools: testTools, logger: false });
-    clients[nodeId] = new NodeLinkClient({ nodeId, linkAddress: nodes[nodeId].linkAddress });
+    clients[nodeId] = gatewayLink(nodeId, nodes[nodeId].linkAddress);
   }
 
   beforeAll(async () => {
     writeFileSync(join(fileRoot, 'hello.txt'), 'hello from pi-a\n');
+    writeFileSync(trustedKeys, gatewayKey.publicKey.export({ type: 'spki', format: 'pem' }));
+    signer = await InvocationTokenSigner.fromPem(gatewayKey.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { issuer: 'it-gateway', maxTtlMs: 30_000 });
     etcd = await EtcdProcess.start();
     const config = registryConfig.load({ env: { PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' } });
     registry = await bootstrapRegistry({ config, logger: false });
@@ -88,8 +114,8 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
   it('both nodes join with their tools, labels and link addresses; file tools only where a root is set', async () => {
     const snapshot = await catalog();
     expect(snapshot.nodes.map((n) => n.nodeId).sort()).toEqual(['pi-a', 'pi-b']);
-    expect(toolsOf(snapshot, 'pi-a')).toEqual(['file.read', 'file.search', 'system.info', 'test.block', 'test.steps']);
-    expect(toolsOf(snapshot, 'pi-b')).toEqual(['system.info', 'test.block', 'test.steps']);
+    expect(toolsOf(snapshot, 'pi-a')).toEqual(['file.read', 'file.search', 'system.info', 'test.block', 'test.count', 'test.steps']);
+    expect(toolsOf(snapshot, 'pi-b')).toEqual(['system.info', 'test.block', 'test.count', 'test.steps']);
     const a = snapshot.nodes.find((n) => n.nodeId === 'pi-a');
     expect(a?.labels).toEqual({ tier: 'edge', arch: process.arch, region: 'tokyo', maxConcurrent: '64' });
     expect(a?.linkAddress).toBe(nodes['pi-a']?.linkAddress);
@@ -137,7 +163,7 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
   });
 
   it('a gateway connection that drops aborts its calls on the node', async () => {
-    const gone = new NodeLinkClient({ nodeId: 'pi-a', linkAddress: nodes['pi-a']?.linkAddress ?? '' });
+    const gone = gatewayLink('pi-a', nodes['pi-a']?.linkAddress ?? '');
     const call = request('test.block', { ms: 60_000 });
     const pending = gone.invoke(call).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 100));
@@ -155,7 +181,7 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
 
   it('shutdown: tools leave the catalog at once, in-flight calls finish within the grace period, stragglers are aborted', async () => {
     const node = nodes['pi-b'] as RunningEdgeNode;
-    const client = clients['pi-b'] as NodeLinkClient;
+    const client = clients['pi-b'] as ReturnType<typeof gatewayLink>;
     const short = client.invoke(request('test.block', { ms: 600 }));
     const long = client.invoke(request('test.block', { ms: 60_000 })).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 100));
@@ -178,5 +204,46 @@ describe('edge node (integration: real etcd, real registry, two nodes in process
     delete nodes['pi-b'];
     // The other node is untouched.
     expect((await catalog()).nodes.map((n) => n.nodeId)).toEqual(['pi-a']);
+  });
+
+  describe('invocation tokens (ADR 0013): the node runs only what a trusted gateway signed for it', () => {
+    let link: NodeLinkClient;
+    beforeAll(() => {
+      link = new NodeLinkClient({ nodeId: 'pi-a', linkAddress: nodes['pi-a']?.linkAddress ?? '' });
+    });
+    afterAll(() => link.close());
+
+    const refusedWith = (message: string) => ({ code: ErrorCode.InvocationUnauthorized, retryable: false, message: expect.stringContaining(message) });
+
+    it('refuses a call without a token, or with one for another node, other arguments, an expired one, and a replay; the tool runs once', async () => {
+      const before = countRuns;
+      const call = request('test.count', { note: 'hello' });
+      await expect(link.invoke(call)).rejects.toMatchObject(refusedWith('no invocation token'));
+      await expect(link.invoke(await signedInvoke(signer, 'pi-b', request('test.count')))).rejects.toMatchObject(refusedWith('another node'));
+      const tampered = { ...(await signedInvoke(signer, 'pi-a', request('test.count', { note: 'hello' }))), arguments: { note: 'rm -rf /' } };
+      await expect(link.invoke(tampered)).rejects.toMatchObject(refusedWith('arguments hash'));
+      const past = await InvocationTokenSigner.fromPem(gatewayKey.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+        { issuer: 'it-gateway', maxTtlMs: 30_000 }, () => Date.now() - 120_000);
+      await expect(link.invoke(await signedInvoke(past, 'pi-a', request('test.count')))).rejects.toMatchObject(refusedWith('expired'));
+      const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+      const untrusted = await InvocationTokenSigner.fromPem(stranger, { issuer: 'it-gateway', maxTtlMs: 30_000 });
+      await expect(link.invoke(await signedInvoke(untrusted, 'pi-a', request('test.count')))).rejects.toMatchObject(refusedWith('does not trust'));
+      expect(countRuns).toBe(before);
+
+      const once = await signedInvoke(signer, 'pi-a', request('test.count'));
+      expect(await link.invoke(once)).toEqual({ content: [{ type: 'text', text: `run ${before + 1}` }] });
+      await expect(link.invoke({ ...once, requestId: `${once.requestId}-again` })).rejects.toMatchObject(refusedWith('already used'));
+      expect(countRuns).toBe(before + 1);
+    });
+
+    it('a node that trusts no gateway key does not start (deny by default)', async () => {
+      const config = edgeNodeConfig.load({ env: { PIMCP_NODE_ID: 'pi-open', PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}` } });
+      await expect(bootstrapEdgeNode({ config, logger: false })).rejects.toThrow('PIMCP_NODE_INVOCATION_KEYS_FILE or PIMCP_NODE_INVOCATION_JWKS_URL is required');
+    });
+
+    it('refuses a forwarded request (node.request) without a valid token too', async () => {
+      const read = { requestId: `it-${++sequence}`, method: 'resources/read' as const, params: { uri: 'test://x' }, deadline: Date.now() + 5000, caller: { subject: 'integration' } };
+      await expect(link.request(read)).rejects.toMatchObject(refusedWith('no invocation token'));
+    });
   });
 });

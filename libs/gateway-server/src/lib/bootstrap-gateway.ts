@@ -5,7 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { ConfigError } from '@pimcp/config';
+import type { AuditLog } from '@pimcp/audit';
 import type { ContextStore } from '@pimcp/context-store';
+import type { JsonWebKeySet } from '@pimcp/node-link';
 import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
 import { createMetricsRegistry, processRequestLogger, type ReadinessCheck } from '@pimcp/observability';
@@ -14,6 +16,7 @@ import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
+import { CallAuditor } from './calls/call-auditor';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import { createGatewayRouting } from './calls/gateway-routing';
 import { clusterMapTool } from './calls/cluster-map.tool';
@@ -30,6 +33,7 @@ import { contextTools } from './contexts/context-tools';
 import { storeContextHandle } from './contexts/store-context-handle';
 import { GatewayServerModule } from './gateway-server.module';
 import { mountDashboard } from './http/mount-dashboard';
+import { mountInvocationJwks } from './http/mount-invocation-jwks';
 import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
 import type { ClusterViewSources } from './dashboard/cluster-view';
 import { BoundedEventStore } from './mcp/bounded-event-store';
@@ -60,6 +64,10 @@ export interface GatewayDependencies {
   readiness?: readonly ReadinessCheck[];
   /** What the dashboard at /ui shows; without it its API answers 503. */
   dashboard?: ClusterViewSources;
+  /** Where each tools/call leaves its audit record; without it calls are not audited. */
+  audit?: AuditLog;
+  /** The public keys of the invocation signer, served at /.well-known/pimcp/invocation-jwks.json. */
+  invocationJwks?: JsonWebKeySet;
 }
 
 export interface RunningGateway {
@@ -99,7 +107,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     offerings: deps.offerings,
     callTool: new TracedCallToolUseCase(deps.catalog, validator, deps.routing ?? createGatewayRouting(config), deps.invoker, {
       callTimeoutMs: config.callTimeoutMs, ...(config.region ? { region: config.region } : {}),
-    }, localTools, fanOut),
+    }, localTools, fanOut, deps.audit ? new CallAuditor(deps.audit, { includeArguments: config.auditArguments }) : undefined),
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
     subscriptions,
     localTools,
@@ -113,6 +121,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const requestLogger = processRequestLogger();
   if (requestLogger) app.use(requestLogger);
   // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
+  if (deps.invocationJwks) mountInvocationJwks(app.getHttpAdapter().getInstance(), deps.invocationJwks);
   mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
     path: config.path,
     allowedHosts: config.allowedHosts,

@@ -1,12 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
+import { type AuditLog, type AuditSink, createAuditLog } from '@pimcp/audit';
 import { CatalogCache } from '@pimcp/catalog';
+import type { InvocationTokenSigner } from '@pimcp/node-link';
 import { type ContextStore, createContextStore } from '@pimcp/context-store';
 import { createRegistryStore, type RegistryStore } from '@pimcp/registry-store';
 import { InMemorySessionStore, RedisSessionStore, type SessionStore } from '@pimcp/session-store';
 import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-catalog';
 import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
+import { invocationSignerFrom } from './auth/invocation-signer.factory';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
 import type { GatewayConfig } from './config/gateway.config';
@@ -22,11 +25,17 @@ export interface GatewayRuntimeOptions {
   logger?: LoggerService | false;
   /** Share the all-in-one's in-memory context store; by default Redis at PIMCP_REDIS_URL, else an in-memory one. */
   contextStore?: ContextStore;
+  /** Overrides PIMCP_GATEWAY_INVOCATION_KEY_FILE (tests). */
+  invocationSigner?: InvocationTokenSigner;
+  /** Overrides PIMCP_GATEWAY_AUDIT (tests, the all-in-one); the caller closes it. */
+  audit?: AuditLog;
 }
 
 /** A gateway wired to real adapters: catalog from the registry store, node link over TCP, sessions in Redis or memory. */
 export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promise<RunningGateway> {
   const { config } = options;
+  // Key problems fail the boot before anything is opened.
+  const signer = options.invocationSigner ?? (await invocationSignerFrom(config));
   const ownsStore = !options.registryStore;
   const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
   const cache = new CatalogCache(store);
@@ -38,9 +47,13 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const routing = createGatewayRouting(config);
   applyOperatorPolicies(routing, config, cache.routingPolicies());
   // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
+  const ownedAudit = options.audit ? undefined : createAuditLog({
+    sink: config.audit as AuditSink, redisUrl: config.redisUrl, file: config.auditFile, maxRecords: config.auditMaxRecords,
+  });
+  const audit = options.audit ?? ownedAudit;
   const observability = gatewayObservability(config, cache, routing, !ownsStore);
   const invoker = new TracedNodeInvoker(new MeteredNodeInvoker(
-    new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
+    new NodeLinkNodeInvoker({ signer, ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
     observability.metrics,
     observability.recent,
   ));
@@ -54,6 +67,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const gateway = await bootstrapGateway({
     config, routing, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
     metrics: observability.registry, readiness: observability.readiness, dashboard: observability.dashboard,
+    invocationJwks: signer.jwks(), ...(audit ? { audit } : {}),
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
@@ -65,6 +79,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       await invoker.close();
       await observability.close();
       await sessions.close();
+      await ownedAudit?.close();
       await ownedContexts?.close();
       await cache.stop();
       if (ownsStore) await store.close();

@@ -37,6 +37,20 @@ export const edgeNodeConfigDefinition = {
   plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Plugins to load by name: built-in (shell.run, http.request, log.tail, db.query, context-demo, conformance-fixtures) or npm packages installed next to the node.' },
   pluginConfig: { env: 'PIMCP_NODE_PLUGIN_CONFIG', type: 'object', default: {}, description: 'Each plugin\'s settings under its name (a mapping in the PIMCP_CONFIG file, or JSON here). A plugin without settings offers nothing (deny by default).' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
+  invocationKeysFile: {
+    env: 'PIMCP_NODE_INVOCATION_KEYS_FILE', type: 'string', default: '',
+    description: 'Gateway public keys this node trusts for invocation tokens: a JWKS or PEM public keys (several for rotation), re-read when the file changes. This or PIMCP_NODE_INVOCATION_JWKS_URL is required.',
+  },
+  invocationJwksUrl: {
+    env: 'PIMCP_NODE_INVOCATION_JWKS_URL', type: 'string', default: '', pattern: /^$|^https?:\/\/\S+$/, patternHint: 'an http(s) URL',
+    description: 'The gateway\'s invocation JWKS, e.g. https://gateway:8080/.well-known/pimcp/invocation-jwks.json (fetched again for an unknown kid).',
+  },
+  invocationIssuers: { env: 'PIMCP_NODE_INVOCATION_ISSUERS', type: 'list', default: [], description: 'Issuers (PIMCP_GATEWAY_INVOCATION_ISSUER) accepted; empty: any whose key is trusted.' },
+  invocationClockSkewSeconds: { env: 'PIMCP_NODE_INVOCATION_CLOCK_SKEW_SECONDS', type: 'int', min: 0, max: 300, default: 10, description: 'Clock difference with the gateway tolerated when checking an invocation token\'s exp and iat.' },
+  invocationReplayCacheSize: {
+    env: 'PIMCP_NODE_INVOCATION_REPLAY_CACHE_SIZE', type: 'int', min: 100, max: 10_000_000, default: 100_000,
+    description: 'Invocation token ids remembered (until each token expires) to refuse replays; when full of live ids new calls are refused, not remembered less.',
+  },
 } as const satisfies ConfigDefinition;
 
 export type EdgeNodeConfig = ConfigOf<typeof edgeNodeConfigDefinition>;

@@ -1,8 +1,8 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload, type TcpContext } from '@nestjs/microservices';
-import { type NodeLinkHandlers, parseInvokeRequest } from '@pimcp/node-link';
+import type { NodeLinkHandlers } from '@pimcp/node-link';
 import { type InvokeEvent, NodeLinkPatterns, type PingReply } from '@pimcp/protocol';
-import { finalize, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { LINK_CONNECTIONS, LINK_HANDLERS } from '../edge-node-tokens';
 import type { LinkConnections } from './link-connections';
 import { NodeLinkErrorFilter } from './rpc-error.filter';
@@ -16,13 +16,11 @@ export class NodeLinkController {
     @Inject(LINK_CONNECTIONS) private readonly connections: LinkConnections,
   ) {}
 
-  /** A malformed request is INVALID_REQUEST (thrown here, mapped by the filter); the rest is the invoker's. */
+  /** A malformed request is INVALID_REQUEST, a bad invocation token INVOCATION_UNAUTHORIZED (mapped by the filter). */
   @MessagePattern(NodeLinkPatterns.invoke)
   invoke(@Payload() payload: unknown, @Ctx() context: TcpContext): Observable<InvokeEvent> {
-    const request = parseInvokeRequest(payload);
     // Calls of a connection that drops are aborted: nobody is left to read their results.
-    const release = this.connections.track(context.getSocketRef().netSocket, request.requestId);
-    return this.handlers.invoker.invoke(request).pipe(finalize(release));
+    return this.handlers.invoke(payload, (request) => this.connections.track(context.getSocketRef().netSocket, request.requestId));
   }
 
   @MessagePattern(NodeLinkPatterns.request)

@@ -1,27 +1,33 @@
-import { NodeLinkClientPool } from '@pimcp/node-link';
+import { type InvocationTokenSigner, NodeLinkClientPool, signedInvoke, signedNodeRequest } from '@pimcp/node-link';
 import type { InvokeRequest, NodeRequest } from '@pimcp/protocol';
 import type { InvokeOptions, NodeInvoker } from '../calls/node-invoker.port';
 import type { ToolProvider } from '../calls/tool-catalog.port';
 
-/** The gateway's NodeInvoker over the node link (TCP or Redis broker), one pooled link per node. */
+/**
+ * The gateway's NodeInvoker over the node link (TCP or Redis broker), one pooled link per node. Every message
+ * carries a fresh token this gateway signs for that node and that exact call; the client's own token is never
+ * part of it (ADR 0013).
+ */
 export class NodeLinkNodeInvoker implements NodeInvoker {
   private readonly pool: NodeLinkClientPool;
+  private readonly signer: Pick<InvocationTokenSigner, 'sign'>;
 
-  constructor(options: { redisUrl?: string; onLinkFailure?: (nodeId: string) => void } = {}) {
+  constructor(options: { signer: Pick<InvocationTokenSigner, 'sign'>; redisUrl?: string; onLinkFailure?: (nodeId: string) => void }) {
+    this.signer = options.signer;
     this.pool = new NodeLinkClientPool({
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.onLinkFailure ? { onLinkFailure: options.onLinkFailure } : {}),
     });
   }
 
-  invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {
-    return this.pool.get(provider).invoke(request, {
+  async invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {
+    return this.pool.get(provider).invoke(await signedInvoke(this.signer, provider.nodeId, request), {
       signal: options.signal, onProgress: options.onProgress, ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.onClientRequest ? { onClientRequest: options.onClientRequest } : {}),
     });
   }
 
-  request(provider: ToolProvider, request: NodeRequest, options: { signal: AbortSignal }): Promise<Record<string, unknown>> {
-    return this.pool.get(provider).request(request, options);
+  async request(provider: ToolProvider, request: NodeRequest, options: { signal: AbortSignal }): Promise<Record<string, unknown>> {
+    return this.pool.get(provider).request(await signedNodeRequest(this.signer, provider.nodeId, request), options);
   }
 
   retainOnly(live: readonly Pick<ToolProvider, 'nodeId' | 'linkAddress'>[]): void {

@@ -10,19 +10,19 @@ export const DEV_ISSUER = 'pimcp-dev';
  * and tokens minted with it. For `pimcp up` and tests; production uses an identity provider.
  */
 export class DevCredentials {
-  private constructor(readonly privateKeyPem: string, readonly publicKeyPem: string, readonly publicKeyFile: string) {}
+  private constructor(
+    readonly privateKeyPem: string,
+    readonly publicKeyPem: string,
+    readonly publicKeyFile: string,
+    /** The gateway's development invocation signing key (PIMCP_GATEWAY_INVOCATION_KEY_FILE) and its public half (PIMCP_NODE_INVOCATION_KEYS_FILE). */
+    readonly invocationKeyFile: string,
+    readonly invocationPublicKeyFile: string,
+  ) {}
 
   static loadOrCreate(dir: string): DevCredentials {
-    const privateFile = join(dir, 'dev-signing-key.pem');
-    const publicFile = join(dir, 'dev-signing-key.pub.pem');
-    if (!existsSync(privateFile) || !existsSync(publicFile)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-      writeFileSync(privateFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-      writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
-      chmodSync(privateFile, 0o600);
-    }
-    return new DevCredentials(readFileSync(privateFile, 'utf8'), readFileSync(publicFile, 'utf8'), publicFile);
+    const [privateFile, publicFile] = keyPair(dir, 'dev-signing-key');
+    const [invocationKeyFile, invocationPublicKeyFile] = keyPair(dir, 'dev-invocation-key');
+    return new DevCredentials(readFileSync(privateFile, 'utf8'), readFileSync(publicFile, 'utf8'), publicFile, invocationKeyFile, invocationPublicKeyFile);
   }
 
   mintToken(options: { subject: string; audience: string; scopes?: string[]; ttlSeconds?: number }): string {
@@ -38,4 +38,18 @@ export class DevCredentials {
       },
     );
   }
+}
+
+/** A P-256 key pair as <name>.pem (mode 0600) and <name>.pub.pem, created when missing. */
+function keyPair(dir: string, name: string): [privateFile: string, publicFile: string] {
+  const privateFile = join(dir, `${name}.pem`);
+  const publicFile = join(dir, `${name}.pub.pem`);
+  if (!existsSync(privateFile) || !existsSync(publicFile)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    writeFileSync(privateFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+    writeFileSync(publicFile, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+    chmodSync(privateFile, 0o600);
+  }
+  return [privateFile, publicFile];
 }

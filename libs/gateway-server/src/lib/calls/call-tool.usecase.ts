@@ -3,6 +3,7 @@ import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import { type CallerIdentity, type ClientRequestEvent, CONTEXT_META_KEY, ErrorCode, type LogEvent, PimcpError, type ProgressEvent } from '@pimcp/protocol';
 import { markNotDelivered, parseTargetMeta, RouteError, type Routing } from '@pimcp/router';
 import type { ArgumentValidator } from './argument-validator';
+import type { CallAuditor, CallTrace } from './call-auditor';
 import { ContextAffinity } from './context-affinity';
 import { FANOUT_META_KEY, type FanOutUseCase, fanOutToolResult } from './fan-out.usecase';
 import type { LocalTools } from './local-tools';
@@ -51,9 +52,23 @@ export class CallToolUseCase {
     private readonly options: CallToolOptions,
     private readonly local?: LocalTools,
     private readonly fanOut?: FanOutUseCase,
+    private readonly auditor?: CallAuditor,
   ) {}
 
+  /** Runs the call and leaves one audit record of it, also when it is refused or fails. */
   async execute(input: CallToolInput): Promise<Record<string, unknown>> {
+    const trace: CallTrace = { requestId: randomUUID(), startedAt: Date.now() };
+    try {
+      const result = await this.run(input, trace);
+      this.auditor?.succeeded(input, trace, result);
+      return result;
+    } catch (err) {
+      this.auditor?.failed(input, trace, err);
+      throw err;
+    }
+  }
+
+  private async run(input: CallToolInput, trace: CallTrace): Promise<Record<string, unknown>> {
     if (this.local?.has(input.name)) return this.runLocal(this.local, input);
     const fanOut = fanOutOf(input.meta);
     if (fanOut && this.fanOut) {
@@ -70,10 +85,11 @@ export class CallToolUseCase {
     const args = input.arguments ?? {};
     const problems = this.validator.problems(tool.definition, args);
     if (problems.length > 0) {
+      trace.invalidArguments = true;
       // A tool-level error (not a protocol error) so a model can read it and correct its call.
       return { isError: true, content: [{ type: 'text', text: `Invalid arguments for ${input.name}: ${problems.join('; ')}` }] };
     }
-    const requestId = randomUUID();
+    const requestId = trace.requestId;
     const deadline = Date.now() + this.options.callTimeoutMs;
     const onProgress = monotonic(input.onProgress);
     // Only a context the caller names: every call has a default per-client context, and stickiness to it would
@@ -91,21 +107,25 @@ export class CallToolUseCase {
         ...(affine ? { preferredNodeIds: [affine] } : {}),
         signal: input.signal,
         deadline,
-      }, (provider, attempt) => this.invoker.invoke(provider, {
-        // Each attempt is its own request on its node; the suffix keeps retried and hedged copies apart in logs.
-        requestId: attempt.attempt === 1 && !attempt.hedge ? requestId : `${requestId}~${attempt.attempt}`,
-        tool: tool.capabilityName,
-        arguments: args,
-        deadline,
-        caller: input.caller,
-        meta: toolMeta(input.meta),
-      }, {
-        signal: attempt.signal, onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
-        ...(input.onClientRequest ? { onClientRequest: input.onClientRequest } : {}),
-      }).catch((err: unknown) => {
-        // A call the node never started may go to another node whatever its annotations say.
-        throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
-      }));
+      }, (provider, attempt) => {
+        trace.nodeId = provider.nodeId;
+        return this.invoker.invoke(provider, {
+          // Each attempt is its own request on its node; the suffix keeps retried and hedged copies apart in logs.
+          requestId: attempt.attempt === 1 && !attempt.hedge ? requestId : `${requestId}~${attempt.attempt}`,
+          tool: tool.capabilityName,
+          arguments: args,
+          deadline,
+          caller: input.caller,
+          meta: toolMeta(input.meta),
+        }, {
+          signal: attempt.signal, onProgress, ...(input.onLog ? { onLog: input.onLog } : {}),
+          ...(input.onClientRequest ? { onClientRequest: input.onClientRequest } : {}),
+        }).catch((err: unknown) => {
+          // A call the node never started may go to another node whatever its annotations say.
+          throw err instanceof PimcpError && err.notRun ? markNotDelivered(err) : err;
+        });
+      });
+      trace.nodeId = outcome.nodeId;
       if (contextId !== undefined) this.affinity.record(contextId, outcome.nodeId);
       const meta = { ...(isObject(outcome.result['_meta']) ? outcome.result['_meta'] : {}), [NODE_META_KEY]: outcome.nodeId, [ROUTE_META_KEY]: outcome.plan.reason };
       return { ...outcome.result, _meta: meta };

@@ -30,6 +30,20 @@ export const gatewayConfigDefinition = {
   maxQueued: { env: 'PIMCP_GATEWAY_MAX_QUEUED', type: 'int', min: 0, max: 1_000_000, default: 1000, description: 'Calls that may wait for a free node when every eligible node is busy; more are refused (retryable).' },
   queueTimeoutMs: { env: 'PIMCP_GATEWAY_QUEUE_TIMEOUT_MS', type: 'int', min: 1, max: 600_000, default: 5000, description: 'How long a call may wait for a free node before it is refused (retryable).' },
   jwtIssuer: { env: 'PIMCP_GATEWAY_JWT_ISSUER', type: 'string', default: 'pimcp-dev', description: 'Issuer (iss) client tokens must carry.' },
+  invocationKeyFile: {
+    env: 'PIMCP_GATEWAY_INVOCATION_KEY_FILE', type: 'string', default: '',
+    description: 'PEM private key (EC P-256, ES256) this gateway signs per-invocation node tokens with; replicas share it (docs/security/node-invocation.md). Required (pimcp up creates a development one).',
+  },
+  invocationKeyId: { env: 'PIMCP_GATEWAY_INVOCATION_KEY_ID', type: 'string', default: '', description: 'kid of the invocation signing key. Default: its RFC 7638 thumbprint (what nodes compute from a PEM).' },
+  invocationIssuer: { env: 'PIMCP_GATEWAY_INVOCATION_ISSUER', type: 'string', default: 'pimcp-gateway', pattern: /^\S{1,200}$/, patternHint: 'an issuer id without spaces', description: 'Issuer (iss) of invocation tokens; nodes may accept only listed issuers.' },
+  invocationTokenTtlMs: { env: 'PIMCP_GATEWAY_INVOCATION_TOKEN_TTL_MS', type: 'int', min: 1000, max: 300_000, default: 60_000, description: 'Longest life of an invocation token (a call\'s deadline shortens it); it only has to reach the node.' },
+  audit: {
+    env: 'PIMCP_GATEWAY_AUDIT', type: 'string', default: 'auto', pattern: /^(auto|redis|file|memory|off)$/, patternHint: 'auto, redis, file, memory or off',
+    description: 'Where the tool-call audit goes: redis (a Redis Stream at PIMCP_REDIS_URL), file (JSONL at PIMCP_GATEWAY_AUDIT_FILE), memory, off; auto: redis with PIMCP_REDIS_URL, else memory.',
+  },
+  auditFile: { env: 'PIMCP_GATEWAY_AUDIT_FILE', type: 'string', default: '.pimcp/audit.jsonl', description: 'JSONL audit file for PIMCP_GATEWAY_AUDIT=file (appended, fsync\'d per record).' },
+  auditMaxRecords: { env: 'PIMCP_GATEWAY_AUDIT_MAX_RECORDS', type: 'int', min: 100, max: 100_000_000, default: 1_000_000, description: 'Audit records kept (Redis Stream MAXLEN ~, or the memory ring); older ones are trimmed.' },
+  auditArguments: { env: 'PIMCP_GATEWAY_AUDIT_ARGUMENTS', type: 'bool', default: false, description: 'Also store argument values in audit records (off: only their SHA-256, as they may hold secrets).' },
 } as const satisfies ConfigDefinition;
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigDefinition>;

@@ -1,6 +1,7 @@
 import { type CallerIdentity, ErrorCode, type FieldProblem, PimcpError } from '@pimcp/protocol';
 
 export const MAX_REQUEST_ID_LENGTH = 128;
+const MAX_TOKEN_LENGTH = 8192;
 
 /** Collects field problems of one link message, then throws them all at once as INVALID_REQUEST. */
 export class PayloadProblems {
@@ -23,6 +24,11 @@ export class PayloadProblems {
   caller(value: unknown): void {
     this.need(isPlainObject(value) && typeof value['subject'] === 'string', 'caller.subject', 'must be a string');
     this.need(!isPlainObject(value) || value['clientId'] === undefined || typeof value['clientId'] === 'string', 'caller.clientId', 'must be a string when given');
+  }
+
+  /** A compact JWS is three base64url parts; 8 KiB is far above any token the gateway signs. */
+  token(value: unknown): void {
+    this.need(value === undefined || (typeof value === 'string' && value.length <= MAX_TOKEN_LENGTH && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value)), 'invocationToken', 'must be a compact JWS when given');
   }
 
   throwIfAny(): void {

@@ -9,7 +9,7 @@ const MAX_TOOL_LENGTH = 256;
  */
 export function parseInvokeRequest(input: unknown): InvokeRequest {
   if (!isPlainObject(input)) throw new PimcpError(ErrorCode.InvalidRequest, 'invoke request must be a JSON object');
-  const { requestId, tool, arguments: args, deadline, caller, meta } = input;
+  const { requestId, tool, arguments: args, deadline, caller, meta, invocationToken } = input;
   const check = new PayloadProblems('invoke request');
   check.requestId(requestId);
   check.need(typeof tool === 'string' && tool.length > 0 && tool.length <= MAX_TOOL_LENGTH, 'tool', `must be a string of 1 to ${MAX_TOOL_LENGTH} characters`);
@@ -17,6 +17,7 @@ export function parseInvokeRequest(input: unknown): InvokeRequest {
   check.deadline(deadline);
   check.caller(caller);
   check.need(meta === undefined || isPlainObject(meta), 'meta', 'must be a JSON object when given');
+  check.token(invocationToken);
   check.throwIfAny();
   return {
     requestId: requestId as string,
@@ -25,5 +26,6 @@ export function parseInvokeRequest(input: unknown): InvokeRequest {
     deadline: deadline as number,
     caller: callerOf(caller),
     ...(meta !== undefined ? { meta: meta as Record<string, unknown> } : {}),
+    ...(typeof invocationToken === 'string' ? { invocationToken } : {}),
   };
 }

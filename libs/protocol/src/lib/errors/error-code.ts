@@ -16,5 +16,7 @@ export enum ErrorCode {
   NodeUnavailable = 'NODE_UNAVAILABLE',
   DeadlineExceeded = 'DEADLINE_EXCEEDED',
   Cancelled = 'CANCELLED',
+  /** A node refused an invocation whose gateway-signed token is missing, invalid, for another node or call, or replayed. */
+  InvocationUnauthorized = 'INVOCATION_UNAUTHORIZED',
   Internal = 'INTERNAL',
 }

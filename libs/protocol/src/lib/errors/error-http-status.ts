@@ -18,5 +18,6 @@ export const errorHttpStatus = {
   [ErrorCode.NodeUnavailable]: 503,
   [ErrorCode.DeadlineExceeded]: 504,
   [ErrorCode.Cancelled]: 499,
+  [ErrorCode.InvocationUnauthorized]: 403,
   [ErrorCode.Internal]: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -47,6 +47,8 @@ export interface InvokeRequest {
   caller: CallerIdentity;
   /** The client's `_meta` minus transport keys (progressToken), passed for tools that read it. */
   meta?: Record<string, unknown>;
+  /** The gateway-signed token for exactly this call on this node (docs/security/node-invocation.md); never a client token. */
+  invocationToken?: string;
 }
 
 export interface ProgressEvent {
@@ -117,6 +119,8 @@ export interface NodeRequest {
   /** Absolute deadline, epoch milliseconds. */
   deadline: number;
   caller: CallerIdentity;
+  /** The gateway-signed token for exactly this request on this node; never a client token. */
+  invocationToken?: string;
 }
 
 export interface CancelRequest {

@@ -1,0 +1,26 @@
+/** How a tool call ended, as the gateway saw it. */
+export const AUDIT_OUTCOMES = ['ok', 'tool-error', 'invalid', 'refused', 'failed'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * One tool call, written once when it ends. Argument values only when the operator asked for them
+ * (they may hold secrets); their hash always, so a call can be matched against what a node ran.
+ */
+export interface AuditRecord {
+  /** ISO 8601, when the call arrived. */
+  time: string;
+  requestId: string;
+  subject: string;
+  clientId?: string;
+  /** The tool name the client called. */
+  capability: string;
+  /** The node that ran (or refused) it, when one was reached. */
+  nodeId?: string;
+  /** SHA-256 (hex) of the canonical JSON of the arguments. */
+  argumentsHash: string;
+  arguments?: Record<string, unknown>;
+  outcome: AuditOutcome;
+  /** The PiMCP error code of a refused or failed call. */
+  errorCode?: string;
+  durationMs: number;
+}
