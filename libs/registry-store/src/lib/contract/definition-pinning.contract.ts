@@ -209,6 +209,28 @@ export function describeDefinitionPinningContract(
       }
     });
 
+    it('lets exactly one of two concurrent reviews of the same change through, across replicas', async () => {
+      const { openReplica } = stores();
+      const replica = openReplica ? await openReplica() : store;
+      try {
+        await join([contractCapability('file.search')]);
+        await join([poisoned()]);
+
+        const results = await Promise.allSettled([
+          store.reviewPin({ nodeId: 'node-a', name: 'file.search', approve: true }),
+          replica.reviewPin({ nodeId: 'node-a', name: 'file.search', approve: false }),
+        ]);
+
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        const loser = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(loser?.reason).toMatchObject({ code: ErrorCode.CapabilityUnknown });
+        const decided = (await store.listPinningEvents(10)).filter((e) => e.kind === 'approved' || e.kind === 'rejected');
+        expect(decided).toHaveLength(1);
+      } finally {
+        if (replica !== store) await replica.close();
+      }
+    });
+
     it('lets another replica see a held change and approve it', async () => {
       const { openReplica } = stores();
       const replica = openReplica ? await openReplica() : store;
