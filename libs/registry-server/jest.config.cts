@@ -1,10 +1,1 @@
-module.exports = {
-  displayName: 'registry-server',
-  preset: '../../jest.preset.js',
-  testEnvironment: 'node',
-  transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }]
-  },
-  moduleFileExtensions: ['ts', 'js', 'html'],
-  coverageDirectory: '../../coverage/libs/registry-server'
-};
+module.exports = require('../../jest.lib.config.js')('registry-server');

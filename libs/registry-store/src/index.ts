@@ -8,3 +8,7 @@ export * from './lib/etcd/etcd-client.factory';
 export * from './lib/etcd/etcd-registry-store.adapter';
 export * from './lib/etcd/etcd-leader-elector.adapter';
 export * from './lib/registry-store.factory';
+export * from './lib/port/definition-pinning.port';
+export * from './lib/pinning/definition-pin.types';
+export * from './lib/pinning/definition-hash';
+export * from './lib/pinning/definition-diff';

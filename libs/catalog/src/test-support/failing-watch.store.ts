@@ -1,7 +1,8 @@
 /** A RegistryStore that delegates to a real one but lets a test break the active watch or fail snapshots and watches. */
 import type { NodeManifest, RegistrySnapshot } from '@pimcp/protocol';
 import type {
-  HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
+  DefinitionPinRecord, HeartbeatResult, JoinOptions, JoinResult, OrphanReport, PinningEvent, PinReview, PinReviewResult,
+  RegistryStore, RegistryWatch, RegistryWatchHandlers, TrustedNodeRecord,
 } from '@pimcp/registry-store';
 
 export class FailingWatchStore implements RegistryStore {
@@ -88,6 +89,30 @@ export class FailingWatchStore implements RegistryStore {
 
   setCatalogRevision(value: number): Promise<void> {
     return this.inner.setCatalogRevision(value);
+  }
+
+  listPins(nodeId?: string): Promise<DefinitionPinRecord[]> {
+    return this.inner.listPins(nodeId);
+  }
+
+  reviewPin(review: PinReview): Promise<PinReviewResult> {
+    return this.inner.reviewPin(review);
+  }
+
+  setNodeTrusted(nodeId: string, trusted: boolean): Promise<number> {
+    return this.inner.setNodeTrusted(nodeId, trusted);
+  }
+
+  listTrustedNodes(): Promise<TrustedNodeRecord[]> {
+    return this.inner.listTrustedNodes();
+  }
+
+  listPinningEvents(limit: number): Promise<PinningEvent[]> {
+    return this.inner.listPinningEvents(limit);
+  }
+
+  trimPinningEvents(keep: number): Promise<number> {
+    return this.inner.trimPinningEvents(keep);
   }
 
   close(): Promise<void> {

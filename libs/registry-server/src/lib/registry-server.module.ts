@@ -14,6 +14,12 @@ import { NodesController } from './nodes/nodes.controller';
 import { HeartbeatNodeUseCase } from './nodes/usecases/heartbeat-node/heartbeat-node.usecase';
 import { JoinNodeUseCase } from './nodes/usecases/join-node/join-node.usecase';
 import { LeaveNodeUseCase } from './nodes/usecases/leave-node/leave-node.usecase';
+import { DefinitionsController } from './pinning/definitions.controller';
+import { LoggingPinningEventSink } from './pinning/logging-pinning-event.sink';
+import { PINNING_EVENT_SINK, type PinningEventSink } from './pinning/pinning-event-sink.port';
+import { ListPendingDefinitionsUseCase } from './pinning/usecases/list-pending-definitions/list-pending-definitions.usecase';
+import { ReviewDefinitionUseCase } from './pinning/usecases/review-definition/review-definition.usecase';
+import { SetNodeTrustedUseCase } from './pinning/usecases/set-node-trusted/set-node-trusted.usecase';
 import { StoreLifecycle } from './store-lifecycle';
 import { registryObservability } from './observability/registry-observability';
 
@@ -22,6 +28,8 @@ export interface RegistryServerOptions {
   /** Share one store with other in-process services (the all-in-one); by default built from config. */
   store?: RegistryStore;
   elector?: LeaderElector;
+  /** Where definition pinning events go besides the registry's event list (default: the log); the audit hook. */
+  pinningEventSink?: PinningEventSink;
 }
 
 /** The registry service: node link, admin API, leadership. Mounted by apps/registry and `pimcp up`. */
@@ -38,15 +46,17 @@ export class RegistryServerModule {
     return {
       module: RegistryServerModule,
       imports: [ObservabilityModule.register(observability)],
-      controllers: [NodesController, AdminController, RoutingPoliciesController],
+      controllers: [NodesController, AdminController, RoutingPoliciesController, DefinitionsController],
       providers: [
         { provide: REGISTRY_METRICS, useValue: observability.registryMetrics },
         { provide: REGISTRY_CONFIG, useValue: config },
         { provide: REGISTRY_STORE, useValue: store },
         { provide: LEADER_ELECTOR, useValue: elector },
+        { provide: PINNING_EVENT_SINK, useValue: options.pinningEventSink ?? new LoggingPinningEventSink() },
         { provide: StoreLifecycle, useFactory: () => new StoreLifecycle(ownsStore ? store : undefined) },
         JoinNodeUseCase, HeartbeatNodeUseCase, LeaveNodeUseCase,
         SetCapabilityEnabledUseCase, DrainNodeUseCase,
+        ListPendingDefinitionsUseCase, ReviewDefinitionUseCase, SetNodeTrustedUseCase,
         LeadershipService,
       ],
     };

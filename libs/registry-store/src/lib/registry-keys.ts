@@ -17,9 +17,23 @@ export const registryKeys = {
   drain: (nodeId: string) => `${REGISTRY_PREFIX}admin/drained/${nodeId}`,
   routingPolicyPrefix: () => `${REGISTRY_PREFIX}admin/routing/`,
   routingPolicy: (capability: string) => `${REGISTRY_PREFIX}admin/routing/${capability}`,
+  pinsPrefix: () => `${REGISTRY_PREFIX}pins/`,
+  nodePinsPrefix: (nodeId: string) => `${REGISTRY_PREFIX}pins/${nodeId}/`,
+  pin: (nodeId: string, name: string) => `${REGISTRY_PREFIX}pins/${nodeId}/${name}`,
+  pinEventsPrefix: () => `${REGISTRY_PREFIX}pin-events/`,
+  /** `id` sorts by time: a zero-padded millisecond timestamp, then a random suffix so replicas never collide. */
+  pinEvents: (id: string) => `${REGISTRY_PREFIX}pin-events/${id}`,
+  trustedPrefix: () => `${REGISTRY_PREFIX}admin/trusted/`,
+  trusted: (nodeId: string) => `${REGISTRY_PREFIX}admin/trusted/${nodeId}`,
   catalogRevision: () => `${REGISTRY_PREFIX}meta/catalog-revision`,
   election: (service: string) => `${REGISTRY_PREFIX}election/${service}`,
 } as const;
+
+/**
+ * Where a catalog snapshot's range ends (exclusive). Pins and pinning events sort last under the prefix and are
+ * bulky (full definitions), and no catalog consumer reads them, so snapshots stop before them.
+ */
+export const REGISTRY_SNAPSHOT_END = `${REGISTRY_PREFIX}pin`;
 
 export type ParsedRegistryKey =
   | { kind: 'node'; nodeId: string }
@@ -28,7 +42,10 @@ export type ParsedRegistryKey =
   | { kind: 'disabled'; scope: CapabilityScope; name: string }
   | { kind: 'drain'; nodeId: string }
   | { kind: 'routing-policy'; capability: string }
-  | { kind: 'catalog-revision' };
+  | { kind: 'catalog-revision' }
+  | { kind: 'pin'; nodeId: string; name: string }
+  | { kind: 'pin-events'; id: string }
+  | { kind: 'trusted'; nodeId: string };
 
 /** Inverse of registryKeys for the keys a watcher sees; undefined for keys outside the layout. */
 export function parseRegistryKey(key: string): ParsedRegistryKey | undefined {
@@ -41,6 +58,9 @@ export function parseRegistryKey(key: string): ParsedRegistryKey | undefined {
   if (head === 'admin' && a === 'disabled' && parts.length === 4 && b && c) return { kind: 'disabled', scope: b, name: c };
   if (head === 'admin' && a === 'drained' && parts.length === 3 && b) return { kind: 'drain', nodeId: b };
   if (head === 'admin' && a === 'routing' && parts.length === 3 && b) return { kind: 'routing-policy', capability: b };
+  if (head === 'pins' && parts.length === 3 && a && b) return { kind: 'pin', nodeId: a, name: b };
+  if (head === 'pin-events' && parts.length === 2 && a) return { kind: 'pin-events', id: a };
+  if (head === 'admin' && a === 'trusted' && parts.length === 3 && b) return { kind: 'trusted', nodeId: b };
   if (head === 'meta' && a === 'catalog-revision' && parts.length === 2) return { kind: 'catalog-revision' };
   return undefined;
 }

@@ -1,6 +1,8 @@
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { hostname } from 'node:os';
 
+/** A node id, or a `label=value` selector (label keys and values as in manifests). */
+const TRUST_ENTRY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$|^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9])?=[a-zA-Z0-9._:/-]*$/;
 const HOST_PORT = /^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$|^https?:\/\/[\w.-]+:\d+$/;
 
 /** Every registry setting, its variable and default. The docs' configuration table is built from this. */
@@ -16,6 +18,14 @@ export const registryConfigDefinition = {
   leaseTtlSeconds: { env: 'PIMCP_REGISTRY_LEASE_TTL_SECONDS', type: 'int', min: 2, max: 300, default: 10, description: 'A node disappears this long after its last heartbeat.' },
   electionTtlSeconds: { env: 'PIMCP_REGISTRY_ELECTION_TTL_SECONDS', type: 'int', min: 1, max: 60, default: 5, description: 'Leader lease TTL; a follower takes over within about twice this after the leader dies.' },
   housekeepingIntervalMs: { env: 'PIMCP_REGISTRY_HOUSEKEEPING_INTERVAL_MS', type: 'int', min: 100, max: 3_600_000, default: 5000, description: 'How often the leader removes orphaned entries.' },
+  trustedNodes: {
+    env: 'PIMCP_REGISTRY_TRUSTED_NODES', type: 'list', default: [], pattern: TRUST_ENTRY, patternHint: 'a node id such as pi-kitchen-1 or a label selector such as tier=cloud',
+    description: 'Nodes whose capability definition changes are approved without an operator (ADR 0015): node ids and label=value selectors.',
+  },
+  holdNewCapabilities: {
+    env: 'PIMCP_REGISTRY_HOLD_NEW_CAPABILITIES', type: 'bool', default: false,
+    description: 'Hold a capability never seen from a node for approval instead of pinning it on first use.',
+  },
   replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
 } as const satisfies ConfigDefinition;
 

@@ -3,6 +3,8 @@ import type { RegistryEvent } from '@pimcp/protocol';
 import type { RegistryStore, RegistryWatch } from '@pimcp/registry-store';
 
 const CATALOG_KINDS = new Set<RegistryEvent['kind']>(['node', 'capability', 'disabled', 'drain']);
+/** Pinning event batches the leader keeps (ADR 0015); older ones are trimmed, the audit trail keeps the record. */
+export const PINNING_EVENT_BATCHES_KEPT = 1000;
 /** Changes that land together (one join, one burst of expiries) make one catalog revision. */
 const COALESCE_MS = 50;
 
@@ -63,6 +65,8 @@ export class Housekeeper {
       const report = await this.store.removeOrphans();
       const removed = report.claims.length + report.capabilities.length + report.drains.length;
       if (removed > 0) this.logger.log(`removed orphans: ${JSON.stringify(report)}`);
+      const trimmed = await this.store.trimPinningEvents(PINNING_EVENT_BATCHES_KEPT);
+      if (trimmed > 0) this.logger.log(`trimmed ${trimmed} old pinning event batches`);
     } catch (err) {
       this.logger.warn(`housekeeping failed, will retry: ${(err as Error).message}`);
     }

@@ -9,6 +9,7 @@ import {
 import type { RegistryStore } from '../port/registry-store.port';
 import { registryKeys } from '../registry-keys';
 import { contractCapability, contractManifest } from './contract-manifest.fixture';
+import { describeDefinitionPinningContract } from './definition-pinning.contract';
 import { eventually } from './eventually.util';
 import { RegistryEventCollector } from './registry-event.collector';
 
@@ -299,6 +300,8 @@ export function describeRegistryStoreContract(
         expect((await store.snapshot()).disabled).toEqual([expect.objectContaining({ scope: 'node-a', name: 'file.search' })]);
       });
     });
+
+    describeDefinitionPinningContract(() => fixture);
 
     describe('routing policies', () => {
       it('stores, reports in snapshot and watch, replaces and removes an operator\'s routing policy', async () => {

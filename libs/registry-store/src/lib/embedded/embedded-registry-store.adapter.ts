@@ -1,8 +1,15 @@
 /** The single-process registry store (the `npm start` default): the same key layout and semantics as etcd, in memory. */
 import {
   ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
-  type NodeManifest, type RegistryEvent, type RegistrySnapshot,
+  type NodeManifest, type NodeRecord, type RegistryEvent, type RegistrySnapshot,
 } from '@pimcp/protocol';
+import { approvalConflict, approvalIsContested, approvedCapability } from '../pinning/approved-capability';
+import type {
+  DefinitionPinRecord, PinningEvent, PinningEventBatch, PinReview, PinReviewResult, TrustedNodeRecord,
+} from '../pinning/definition-pin.types';
+import { planJoinPins } from '../pinning/join-pin.planner';
+import { pinEventId } from '../pinning/pin-event-id';
+import { planPinReview } from '../pinning/pin-review.planner';
 import type {
   HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
 } from '../port/registry-store.port';
@@ -57,7 +64,12 @@ export class EmbeddedRegistryStore implements RegistryStore {
   async join(manifest: NodeManifest, options: JoinOptions): Promise<JoinResult> {
     this.assertOpen();
     const nodeId = manifest.nodeId;
-    const requests = claimRequests(manifest);
+    const plan = options.pinning ? planJoinPins(manifest, this.nodePins(nodeId), {
+      ...options.pinning, trusted: options.pinning.trusted || this.entries.has(registryKeys.trusted(nodeId)),
+    }, this.now()) : undefined;
+    // Held capabilities register with their pinned definition: claims and records follow what is served.
+    const served = plan?.served ?? manifest;
+    const requests = claimRequests(served);
     const contested = contestedClaims(requests, (key) => this.readJson<string>(key));
     if (contested.length > 0) {
       const conflicts = findSchemaConflicts(contested, this.liveCapabilities());
@@ -65,18 +77,20 @@ export class EmbeddedRegistryStore implements RegistryStore {
     }
     const previousLease = this.entries.get(registryKeys.node(nodeId))?.leaseId;
     const leaseId = this.grantLease(options.ttlSeconds);
-    const capabilities = capabilityRecords(manifest);
+    const capabilities = capabilityRecords(served);
     const kept = new Set(capabilities.map((c) => registryKeys.capability(nodeId, c.definition.name)));
     const ops: WriteOp[] = [
       { put: registryKeys.node(nodeId), value: nodeRecord(manifest, leaseId, this.now()), leaseId },
       ...capabilities.map((c) => ({ put: registryKeys.capability(nodeId, c.definition.name), value: c, leaseId })),
       ...this.keysUnder(registryKeys.nodeCapabilitiesPrefix(nodeId)).filter((k) => !kept.has(k)).map((k) => ({ delete: k })),
       ...requests.map((r) => ({ put: r.claimKey, value: r.digest })),
+      ...(plan?.writes ?? []).map((record) => ({ put: registryKeys.pin(nodeId, record.name), value: record })),
+      ...this.eventOps(plan?.events ?? []),
     ];
     const revision = this.commit(ops);
     // The puts above moved every key to the new lease, so revoking the old one deletes nothing.
     if (previousLease !== undefined && previousLease !== leaseId) this.revokeLease(previousLease);
-    return { leaseId, revision };
+    return { leaseId, revision, pinningEvents: plan?.events ?? [], held: plan?.held ?? [] };
   }
 
   async heartbeat(nodeId: string): Promise<HeartbeatResult> {
@@ -163,6 +177,64 @@ export class EmbeddedRegistryStore implements RegistryStore {
     const key = registryKeys.catalogRevision();
     const current = this.readJson<number>(key) ?? 0;
     if (value > current) this.commit([{ put: key, value }]);
+  }
+
+  async listPins(nodeId?: string): Promise<DefinitionPinRecord[]> {
+    this.assertOpen();
+    const prefix = nodeId === undefined ? registryKeys.pinsPrefix() : registryKeys.nodePinsPrefix(nodeId);
+    return this.sortedKeysUnder(prefix).map((key) => this.readJson<DefinitionPinRecord>(key))
+      .filter((r): r is DefinitionPinRecord => r !== undefined);
+  }
+
+  async reviewPin(review: PinReview): Promise<PinReviewResult> {
+    this.assertOpen();
+    const pinKey = registryKeys.pin(review.nodeId, review.name);
+    const plan = planPinReview(review, this.readJson<DefinitionPinRecord>(pinKey), this.now());
+    const ops: WriteOp[] = [{ put: pinKey, value: plan.record }, ...this.eventOps([plan.event])];
+    const node = this.entries.get(registryKeys.node(review.nodeId));
+    const nodeRecordValue = this.readJson<NodeRecord>(registryKeys.node(review.nodeId));
+    // A live node offering the capability serves the approved definition at once, under its lease.
+    if (review.approve && plan.record.pinned && node?.leaseId !== undefined && nodeRecordValue?.capabilityNames.includes(review.name)) {
+      const approved = approvedCapability(review.nodeId, plan.record.pinned.definition);
+      if (approvalIsContested(approved, this.readJson<string>(approved.claim.claimKey))) {
+        const conflict = approvalConflict(approved, this.liveCapabilities());
+        if (conflict) throw conflict;
+      }
+      ops.push(
+        { put: registryKeys.capability(review.nodeId, review.name), value: approved.record, leaseId: node.leaseId },
+        { put: approved.claim.claimKey, value: approved.claim.digest },
+      );
+    }
+    return { record: plan.record, event: plan.event, revision: this.commit(ops) };
+  }
+
+  async setNodeTrusted(nodeId: string, trusted: boolean): Promise<number> {
+    this.assertOpen();
+    const key = registryKeys.trusted(nodeId);
+    if (!trusted) return this.commit([{ delete: key }]);
+    const record: TrustedNodeRecord = { nodeId, at: this.now().toISOString() };
+    return this.commit([{ put: key, value: record }]);
+  }
+
+  async listTrustedNodes(): Promise<TrustedNodeRecord[]> {
+    this.assertOpen();
+    return this.sortedKeysUnder(registryKeys.trustedPrefix()).map((key) => this.readJson<TrustedNodeRecord>(key))
+      .filter((r): r is TrustedNodeRecord => r !== undefined);
+  }
+
+  async listPinningEvents(limit: number): Promise<PinningEvent[]> {
+    this.assertOpen();
+    const events = this.sortedKeysUnder(registryKeys.pinEventsPrefix())
+      .flatMap((key) => this.readJson<PinningEventBatch>(key)?.events ?? []);
+    return events.slice(Math.max(0, events.length - limit));
+  }
+
+  async trimPinningEvents(keep: number): Promise<number> {
+    this.assertOpen();
+    const keys = this.sortedKeysUnder(registryKeys.pinEventsPrefix());
+    const doomed = keys.slice(0, Math.max(0, keys.length - keep));
+    this.commit(doomed.map((key) => ({ delete: key })));
+    return doomed.length;
   }
 
   async close(): Promise<void> {
@@ -255,6 +327,26 @@ export class EmbeddedRegistryStore implements RegistryStore {
     return this.keysUnder(registryKeys.capabilitiesPrefix())
       .map((key) => this.readJson<CapabilityRecord>(key))
       .filter((c): c is CapabilityRecord => c !== undefined && this.entries.has(registryKeys.node(c.nodeId)));
+  }
+
+  /** The node's pin records by capability name. */
+  private nodePins(nodeId: string): Map<string, DefinitionPinRecord> {
+    const pins = new Map<string, DefinitionPinRecord>();
+    for (const key of this.keysUnder(registryKeys.nodePinsPrefix(nodeId))) {
+      const record = this.readJson<DefinitionPinRecord>(key);
+      if (record) pins.set(record.name, record);
+    }
+    return pins;
+  }
+
+  private eventOps(events: PinningEvent[]): WriteOp[] {
+    if (events.length === 0) return [];
+    const batch: PinningEventBatch = { events };
+    return [{ put: registryKeys.pinEvents(pinEventId(this.now())), value: batch }];
+  }
+
+  private sortedKeysUnder(prefix: string): string[] {
+    return this.keysUnder(prefix).sort();
   }
 
   private keysUnder(prefix: string): string[] {

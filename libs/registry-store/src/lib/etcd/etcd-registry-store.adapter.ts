@@ -3,28 +3,31 @@ import {
   ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
   type NodeManifest, type RegistrySnapshot,
 } from '@pimcp/protocol';
-import {
-  CompareResult, CompareTarget, Range, type Etcd3, type ICompare, type IKeyValue, type IPutRequest, type IRangeRequest,
-  type IRequestOp, type ITxnResponse,
-} from 'etcd3';
+import { CompareResult, CompareTarget, type Etcd3, type ICompare, type IKeyValue, type IRequestOp, type ITxnResponse } from 'etcd3';
+import type {
+  DefinitionPinRecord, PinningEvent, PinReview, PinReviewResult, TrustedNodeRecord,
+} from '../pinning/definition-pin.types';
+import { planJoinPins } from '../pinning/join-pin.planner';
 import type {
   HeartbeatResult, JoinOptions, JoinResult, OrphanReport, RegistryStore, RegistryWatch, RegistryWatchHandlers,
 } from '../port/registry-store.port';
-import { parseRegistryKey, registryKeys, REGISTRY_PREFIX } from '../registry-keys';
+import { parseRegistryKey, registryKeys, REGISTRY_PREFIX, REGISTRY_SNAPSHOT_END } from '../registry-keys';
 import { capabilityRecords, claimRequests, nodeRecord } from '../shared/join-records.factory';
-import { buildSnapshot, parseJson } from '../shared/registry-entry.codec';
+import { buildSnapshot } from '../shared/registry-entry.codec';
 import {
   claimIsHeld, contestedClaims, findSchemaConflicts, schemaConflictError,
 } from '../shared/schema-conflict.policy';
 import {
   createEtcdClient, DEFAULT_REQUEST_TIMEOUT_MS, hostList, type EtcdConnectionOptions,
 } from './etcd-client.factory';
+import * as pins from './etcd-definition-pins';
 import { toStoreError } from './etcd-error.mapper';
+import {
+  deleteOp, jsonOf, modRevisionIs, putOp, putRequest, rangeOp, type CallOptions,
+} from './etcd-ops';
 import { EtcdLeaseKeeper } from './etcd-lease.keeper';
 import { EtcdRegistryWatch } from './etcd-registry.watch';
 
-/** The gRPC call options this adapter sets (a subset of grpc-js CallOptions). */
-type CallOptions = { deadline: number };
 
 export interface EtcdRegistryStoreOptions extends EtcdConnectionOptions {
   /** Clock for record timestamps (tests). */
@@ -53,24 +56,35 @@ export class EtcdRegistryStore implements RegistryStore {
   async join(manifest: NodeManifest, options: JoinOptions): Promise<JoinResult> {
     const nodeId = manifest.nodeId;
     const nodeKey = registryKeys.node(nodeId);
-    const requests = claimRequests(manifest);
-    const capabilities = capabilityRecords(manifest);
+    const pinningEvents: PinningEvent[] = [];
     let leaseId: string | undefined;
     try {
       return await this.run(`joining node "${nodeId}"`, async (client, call) => {
         for (let attempt = 1; attempt <= MAX_TXN_ATTEMPTS; attempt++) {
-          const { previous, ownCapabilityKeys, claims, revision } = await this.readJoinState(client, call, nodeId);
+          const { previous, ownCapabilityKeys, claims, revision, nodePins, trusted } = await this.readJoinState(client, call, nodeId);
+          const plan = options.pinning ? planJoinPins(manifest, new Map([...nodePins].map(([n, p]) => [n, p.record])), {
+            ...options.pinning, trusted: options.pinning.trusted || trusted,
+          }, this.now()) : undefined;
+          // Held capabilities register with their pinned definition: claims and records follow what is served.
+          const served = plan?.served ?? manifest;
+          const requests = claimRequests(served);
+          const capabilities = capabilityRecords(served);
           const contested = contestedClaims(requests, (key) => jsonOf<string>(claims.get(key)));
           if (contested.length > 0) {
             const conflicts = findSchemaConflicts(contested, await this.liveCapabilities(client, call, revision));
             if (conflicts.length > 0) throw schemaConflictError(nodeId, conflicts);
           }
+          const pinRevisions = plan ? await pins.writeJoinPins(client, call, nodeId, plan, nodePins, this.now()) : new Map<string, string>();
+          if (!pinRevisions) continue;
+          if (plan) pinningEvents.push(...plan.events);
           leaseId ??= (await client.leaseClient.leaseGrant({ TTL: options.ttlSeconds }, call)).ID;
           const kept = new Set(capabilities.map((c) => registryKeys.capability(nodeId, c.definition.name)));
           const written = await this.txn(client, call, [
             // Someone else re-registered this node, or touched one of our claims: re-read and decide again.
             modRevisionIs(nodeKey, previous?.mod_revision ?? 0),
             ...requests.map((r) => modRevisionIs(r.claimKey, claims.get(r.claimKey)?.mod_revision ?? 0)),
+            // An operator's review between our pin write and this one would otherwise be overwritten.
+            ...(plan ? manifest.capabilities.map((c) => modRevisionIs(registryKeys.pin(nodeId, c.name), pinRevisions.get(c.name) ?? 0)) : []),
           ], [
             putOp(nodeKey, nodeRecord(manifest, leaseId, this.now()), leaseId),
             ...capabilities.map((c) => putOp(registryKeys.capability(nodeId, c.definition.name), c, leaseId)),
@@ -82,7 +96,7 @@ export class EtcdRegistryStore implements RegistryStore {
           if (!written.succeeded) continue;
           // The puts moved every key onto the new lease; the old lease now holds nothing and can go.
           if (previous && previous.lease !== '0' && previous.lease !== leaseId) await this.revoke(client, call, previous.lease);
-          const result = { leaseId, revision: Number(written.header.revision) };
+          const result = { leaseId, revision: Number(written.header.revision), pinningEvents, held: plan?.held ?? [] };
           leaseId = undefined;
           return result;
         }
@@ -159,7 +173,7 @@ export class EtcdRegistryStore implements RegistryStore {
   async snapshot(): Promise<RegistrySnapshot> {
     return this.run('reading a registry snapshot', async (client, call) => {
       // One range is served at one revision, so the snapshot is consistent.
-      const range = await client.kv.range(rangeRequest(REGISTRY_PREFIX, { prefix: true }), call);
+      const range = await client.kv.range({ key: Buffer.from(REGISTRY_PREFIX), range_end: Buffer.from(REGISTRY_SNAPSHOT_END) }, call);
       return buildSnapshot(range.kvs.map((kv) => [kv.key.toString(), kv.value.toString()] as const), Number(range.header.revision));
     });
   }
@@ -225,6 +239,39 @@ export class EtcdRegistryStore implements RegistryStore {
     });
   }
 
+  async listPins(nodeId?: string): Promise<DefinitionPinRecord[]> {
+    return this.run('listing definition pins', (client, call) => pins.listPins(client, call, nodeId));
+  }
+
+  async reviewPin(review: PinReview): Promise<PinReviewResult> {
+    const verb = review.approve ? 'approving' : 'rejecting';
+    return this.run(`${verb} the definition change of "${review.name}" on node "${review.nodeId}"`, async (client, call) => {
+      for (let attempt = 1; attempt <= MAX_TXN_ATTEMPTS; attempt++) {
+        const result = await pins.reviewPinOnce(client, call, review, this.now(), (revision) => this.liveCapabilities(client, call, revision));
+        if (result) return result;
+      }
+      throw new PimcpError(ErrorCode.StoreUnavailable,
+        `${verb} the definition change collided ${MAX_TXN_ATTEMPTS} times with the node re-joining; retry`);
+    });
+  }
+
+  async setNodeTrusted(nodeId: string, trusted: boolean): Promise<number> {
+    return this.run(`${trusted ? 'trusting' : 'distrusting'} node "${nodeId}"`, (client, call) =>
+      pins.setNodeTrusted(client, call, nodeId, trusted, this.now()));
+  }
+
+  async listTrustedNodes(): Promise<TrustedNodeRecord[]> {
+    return this.run('listing trusted nodes', (client, call) => pins.listTrustedNodes(client, call));
+  }
+
+  async listPinningEvents(limit: number): Promise<PinningEvent[]> {
+    return this.run('listing pinning events', (client, call) => pins.listPinningEvents(client, call, limit));
+  }
+
+  async trimPinningEvents(keep: number): Promise<number> {
+    return this.run('trimming pinning events', (client, call) => pins.trimPinningEvents(client, call, keep));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -258,18 +305,23 @@ export class EtcdRegistryStore implements RegistryStore {
   /** What a join decides on, read at one revision: the current registration and every schema claim. */
   private async readJoinState(client: Etcd3, call: CallOptions, nodeId: string): Promise<{
     previous: IKeyValue | undefined; ownCapabilityKeys: string[]; claims: Map<string, IKeyValue>; revision: number;
+    nodePins: pins.NodePins; trusted: boolean;
   }> {
     const read = await this.txn(client, call, [], [
       rangeOp(registryKeys.node(nodeId)),
       rangeOp(registryKeys.nodeCapabilitiesPrefix(nodeId), { prefix: true, keysOnly: true }),
       rangeOp(registryKeys.claimsPrefix(), { prefix: true }),
+      rangeOp(registryKeys.nodePinsPrefix(nodeId), { prefix: true }),
+      rangeOp(registryKeys.trusted(nodeId), { keysOnly: true }),
     ]);
-    const [nodeKvs, ownCapabilityKvs, claimKvs] = read.responses.map((r) => r.response_range.kvs ?? []);
+    const [nodeKvs, ownCapabilityKvs, claimKvs, pinKvs, trustedKvs] = read.responses.map((r) => r.response_range.kvs ?? []);
     return {
       previous: nodeKvs?.[0],
       ownCapabilityKeys: (ownCapabilityKvs ?? []).map((kv) => kv.key.toString()),
       claims: new Map((claimKvs ?? []).map((kv) => [kv.key.toString(), kv])),
       revision: Number(read.header.revision),
+      nodePins: pins.nodePinsOf(pinKvs ?? []),
+      trusted: (trustedKvs?.length ?? 0) > 0,
     };
   }
 
@@ -326,40 +378,4 @@ function tooManyOperations(error: unknown, manifest: NodeManifest): PimcpError |
     `node "${manifest.nodeId}" offers ${manifest.capabilities.length} capabilities, more than etcd accepts in one `
     + 'registration transaction (about two operations per capability against etcd\'s --max-txn-ops, default 128); '
     + 'raise --max-txn-ops on the etcd members or split the capabilities across nodes');
-}
-
-function jsonOf<T>(kv: IKeyValue | undefined): T | undefined {
-  return kv === undefined ? undefined : (parseJson(kv.value.toString()) as T | undefined);
-}
-
-type RangeOptions = { prefix?: boolean; keysOnly?: boolean; revision?: number };
-
-function rangeRequest(key: string, options: RangeOptions = {}): IRangeRequest {
-  return {
-    key: Buffer.from(key),
-    ...(options.prefix ? { range_end: Range.prefix(key).end } : {}),
-    ...(options.keysOnly ? { keys_only: true } : {}),
-    ...(options.revision ? { revision: options.revision } : {}),
-  };
-}
-
-function rangeOp(key: string, options: RangeOptions = {}): IRequestOp {
-  return { request_range: rangeRequest(key, options) };
-}
-
-function putRequest(key: string, value: unknown, leaseId?: string): IPutRequest {
-  return { key: Buffer.from(key), value: Buffer.from(JSON.stringify(value)), ...(leaseId !== undefined ? { lease: leaseId } : {}) };
-}
-
-function putOp(key: string, value: unknown, leaseId?: string): IRequestOp {
-  return { request_put: putRequest(key, value, leaseId) };
-}
-
-function deleteOp(key: string, options: { prefix?: boolean } = {}): IRequestOp {
-  return { request_delete_range: { key: Buffer.from(key), ...(options.prefix ? { range_end: Range.prefix(key).end } : {}) } };
-}
-
-/** Mod revision 0 matches an absent key: etcd compares missing keys as all-zero. */
-function modRevisionIs(key: string, modRevision: string | number): ICompare {
-  return { key: Buffer.from(key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: modRevision };
 }

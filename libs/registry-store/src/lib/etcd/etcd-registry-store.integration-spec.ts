@@ -1,5 +1,5 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { ErrorCode, schemaDigest, type RegistryEvent } from '@pimcp/protocol';
+import { ErrorCode, manifestLimits, schemaDigest, type RegistryEvent } from '@pimcp/protocol';
 import { EtcdCluster, EtcdProcess, freePort, pollUntil, TcpProxy } from '@pimcp/testing';
 import { Etcd3 } from 'etcd3';
 import { contractCapability, contractManifest } from '../contract/contract-manifest.fixture';
@@ -51,6 +51,39 @@ describe(EtcdRegistryStore.name, () => {
   afterEach(async () => {
     await Promise.all(stores.splice(0).map((s) => s.close()));
     await wipe();
+  });
+
+  describe('definition pinning', () => {
+    const pinning = { trusted: false, holdNewCapabilities: false };
+
+    it('pins a node with the most capabilities a manifest allows within etcd\'s default --max-txn-ops', async () => {
+      const store = open(etcd.clientUrl);
+      const capabilities = Array.from({ length: manifestLimits.capabilitiesPerNode }, (_, i) => contractCapability(`cap.n${i}`));
+
+      const result = await store.join(contractManifest('node-a', capabilities), { ttlSeconds: 30, pinning });
+
+      expect(result.pinningEvents).toHaveLength(capabilities.length);
+      expect(await store.listPins('node-a')).toHaveLength(capabilities.length);
+      const changed = capabilities.map((c) => ({ ...c, description: `${c.description}, changed` }));
+      await expect(store.join(contractManifest('node-a', changed), { ttlSeconds: 30, pinning }))
+        .resolves.toMatchObject({ held: changed.map((c) => c.name) });
+    });
+
+    it('keeps a held change, and the definition it holds back, across a registry restart', async () => {
+      const first = open(etcd.clientUrl);
+      await first.join(contractManifest('node-a', [contractCapability('file.search')]), { ttlSeconds: 30, pinning });
+      const changed = { ...contractCapability('file.search'), description: 'changed while nobody looked' };
+      await first.join(contractManifest('node-a', [changed]), { ttlSeconds: 30, pinning });
+      await first.close();
+
+      const restarted = open(etcd.clientUrl);
+
+      expect((await restarted.listPins('node-a')).map((p) => [p.pinned?.definition, p.pending?.definition]))
+        .toEqual([[contractCapability('file.search'), changed]]);
+      expect((await restarted.listPinningEvents(10)).map((e) => e.kind)).toEqual(['pinned', 'held']);
+      await restarted.reviewPin({ nodeId: 'node-a', name: 'file.search', approve: true });
+      expect((await restarted.snapshot()).capabilities.map((c) => c.definition.description)).toEqual([changed.description]);
+    });
   });
 
   describe('join', () => {

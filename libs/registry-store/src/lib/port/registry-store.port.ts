@@ -1,3 +1,5 @@
+import type { DefinitionPinPolicy, PinningEvent } from '../pinning/definition-pin.types';
+import type { DefinitionPinning } from './definition-pinning.port';
 import type {
   CapabilityScope, NodeManifest, RegistryEvent, RegistrySnapshot,
 } from '@pimcp/protocol';
@@ -5,11 +7,20 @@ import type {
 export interface JoinOptions {
   /** Lease TTL: the node disappears this long after its last heartbeat. */
   ttlSeconds: number;
+  /**
+   * Definition pinning (ADR 0015). Absent: definitions are written as the node sends them and nothing is pinned
+   * (the store's behaviour before pinning; the registry server always passes a policy).
+   */
+  pinning?: DefinitionPinPolicy;
 }
 
 export interface JoinResult {
   leaseId: string;
   revision: number;
+  /** What the join did to definition pins (empty without a pinning policy). */
+  pinningEvents: PinningEvent[];
+  /** Capabilities whose proposed definition is held for an operator (their pinned one, if any, serves). */
+  held: string[];
 }
 
 export interface HeartbeatResult {
@@ -40,7 +51,7 @@ export interface RegistryWatchHandlers {
  * The capability registry's storage port. Adapters: etcd (distributed) and embedded (single process).
  * Both pass libs/registry-store's contract suite. Errors are PimcpError with a protocol ErrorCode.
  */
-export interface RegistryStore {
+export interface RegistryStore extends DefinitionPinning {
   /**
    * Registers a node and its capabilities under a fresh lease, replacing any earlier registration of the
    * same node id in one atomic step. CAPABILITY_CONFLICT when a capability's schema differs from the one

@@ -7,7 +7,10 @@ import { parseRegistryKey } from '../registry-keys';
 /** Maps one stored change to a watch event; undefined for keys consumers never see (claims, election, unknown). */
 export function toRegistryEvent(key: string, json: string | undefined, revision: number): RegistryEvent | undefined {
   const parsed = parseRegistryKey(key);
-  if (!parsed || parsed.kind === 'claim') return undefined;
+  // Claims and pinning state are the registry's own bookkeeping: the catalog sees only the capability records.
+  if (!parsed || parsed.kind === 'claim' || parsed.kind === 'pin' || parsed.kind === 'pin-events' || parsed.kind === 'trusted') {
+    return undefined;
+  }
   const value = json === undefined ? undefined : parseJson(json);
   // A value that does not parse (a hand-edited key) is reported as a deletion rather than crashing the watcher.
   const present = value !== undefined;
@@ -48,7 +51,7 @@ export function buildSnapshot(entries: Iterable<readonly [string, string]>, revi
       case 'drain': snapshot.drained.push(value as DrainRecord); break;
       case 'routing-policy': snapshot.routingPolicies.push(value as RoutingPolicyRecord); break;
       case 'catalog-revision': if (typeof value === 'number') snapshot.catalogRevision = value; break;
-      case 'claim': break;
+      case 'claim': case 'pin': case 'pin-events': case 'trusted': break;
     }
   }
   return snapshot;
