@@ -6,6 +6,7 @@ import type { AccessPolicy } from '../auth/access-policy';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { SubjectRateLimiter } from '../rate-limit/subject-rate-limiter.port';
 import { bearerAuth } from './bearer-auth.middleware';
+import { jsonDepthLimit } from './json-depth.middleware';
 import { rateLimit } from './rate-limit.middleware';
 import { scopeGuard } from './scope-guard.middleware';
 
@@ -26,7 +27,7 @@ export interface MountOptions {
 
 /**
  * Wires the MCP endpoint into Express in the order that protects it: Host/Origin (DNS rebinding), bearer token,
- * per-subject rate limit, bounded JSON body, scope check, then the SDK. Errors before the SDK are JSON-RPC shaped.
+ * per-subject rate limit, bounded JSON body and depth, scope check, then the SDK. Errors before the SDK are JSON-RPC shaped.
  */
 export function mountMcpEndpoint(app: Express, endpoint: McpEndpoint, options: MountOptions): void {
   const handler = toNodeHandler(endpoint, { maxRequestBodySize: options.maxBodyBytes });
@@ -34,6 +35,7 @@ export function mountMcpEndpoint(app: Express, endpoint: McpEndpoint, options: M
   app.use(options.path, bearerAuth({ verifier: options.verifier, resourceMetadataUrl: options.resourceMetadataUrl, scopes: options.challengeScopes }));
   if (options.limiter) app.use(options.path, rateLimit(options.limiter));
   app.use(options.path, express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }), bodyErrors);
+  app.use(options.path, jsonDepthLimit());
   app.use(options.path, scopeGuard({ policy: options.policy, resourceMetadataUrl: options.resourceMetadataUrl }));
   app.all(options.path, (req, res) => {
     void handler(req, res, req.body);
