@@ -65,12 +65,12 @@ export class ClientTokenVerifier implements OAuthTokenVerifier {
     } catch (err) {
       throw invalid(this.describe(err));
     }
-    const scope = typeof claims['scope'] === 'string' ? claims['scope'] : '';
+    const scopes = scopesOf(claims);
     const clientId = [claims['client_id'], claims['azp']].find((v): v is string => typeof v === 'string') ?? (claims.sub as string);
     return {
       token,
       clientId,
-      scopes: scope.split(' ').filter((s) => s.length > 0),
+      scopes,
       expiresAt: claims.exp as number,
       resource: new URL(audience),
       extra: { subject: claims.sub, issuer: claims.iss },
@@ -100,6 +100,13 @@ export class ClientTokenVerifier implements OAuthTokenVerifier {
     }
     return 'token rejected';
   }
+}
+
+/** `scope` (RFC 9068, space-separated); `scp` as Entra ID and some others send it (a string or an array). */
+function scopesOf(claims: JWTPayload): string[] {
+  const raw = claims['scope'] ?? claims['scp'];
+  const list = Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : typeof raw === 'string' ? raw.split(' ') : [];
+  return list.filter((s) => s.length > 0);
 }
 
 function invalid(description: string): OAuthError {
