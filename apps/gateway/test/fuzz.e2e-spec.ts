@@ -38,7 +38,7 @@ describe('gateway fuzz: 100,000 malformed and hostile JSON-RPC requests', () => 
       PIMCP_GATEWAY_RATE_LIMIT_REQUESTS: '0',
     });
     token = credentials.mintToken({ subject: 'fuzzer', audience: gateway.mcpUrl });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     agent.destroy();

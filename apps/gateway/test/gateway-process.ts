@@ -25,7 +25,13 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}/mcp`);
-    await pollUntil(() => gateway.isLive(), { timeoutMs: 30_000, intervalMs: 100, description: `the gateway to serve HTTP; output: ${gateway.output}` });
+    try {
+      // Generous: on a loaded CI machine Node alone can take tens of seconds to start.
+      await pollUntil(() => gateway.isLive(), { timeoutMs: 120_000, intervalMs: 200, description: 'the gateway to serve HTTP' });
+    } catch (err) {
+      await gateway.stop();
+      throw new Error(`${(err as Error).message}; output: ${gateway.output}`);
+    }
     return gateway;
   }
 
