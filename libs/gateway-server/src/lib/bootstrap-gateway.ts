@@ -14,7 +14,10 @@ import { createMetricsRegistry, processRequestLogger, type ReadinessCheck } from
 import { urlHost } from '@pimcp/protocol';
 import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
+import { AccessPolicy } from './auth/access-policy';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
+import { scopesSupported } from './auth/scope-grants';
+import { parseToolSets } from './auth/tool-sets';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallAuditor } from './calls/call-auditor';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
@@ -36,6 +39,9 @@ import { mountDashboard } from './http/mount-dashboard';
 import { mountInvocationJwks } from './http/mount-invocation-jwks';
 import { mountMcpEndpoint } from './http/mount-mcp-endpoint';
 import type { ClusterViewSources } from './dashboard/cluster-view';
+import { mountProtectedResourceMetadata, protectedResourceMetadataUrl } from './http/protected-resource-metadata';
+import { FlexibleSubjectRateLimiter } from './rate-limit/flexible.subject-rate-limiter';
+import type { SubjectRateLimiter } from './rate-limit/subject-rate-limiter.port';
 import { BoundedEventStore } from './mcp/bounded-event-store';
 import { GatewayMcpServerFactory } from './mcp/gateway-mcp-server.factory';
 import { McpEndpoint } from './mcp/mcp-endpoint';
@@ -77,6 +83,8 @@ export interface RunningGateway {
   /** Where this replica actually listens (differs from mcpUrl behind a load balancer). */
   listenUrl: string;
   endpoint: McpEndpoint;
+  /** Scopes and tool sets: the runtime feeds it the registry's tool sets. */
+  accessPolicy: AccessPolicy;
   close(): Promise<void>;
 }
 
@@ -91,7 +99,11 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   });
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
   let mcpUrl = canonicalUrlOf(config, config.port);
-  const verifier = deps.verifier ?? fileVerifier(config, () => mcpUrl);
+  const verifier = deps.verifier ?? configuredVerifier(config, () => mcpUrl);
+  const accessPolicy = new AccessPolicy(deps.catalog, toolSetsOf(config));
+  const limiter: SubjectRateLimiter | undefined = config.rateLimitRequests > 0
+    ? new FlexibleSubjectRateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) })
+    : undefined;
   const picker = new ProviderPicker();
   const store = deps.contextStore;
   const validator = new ArgumentValidator();
@@ -111,6 +123,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     forward: new ForwardRequestUseCase(picker, deps.invoker, config.callTimeoutMs),
     subscriptions,
     localTools,
+    policy: accessPolicy,
     ...(store ? { contexts: new ContextResources(store) } : {}),
   });
   const endpoint = new McpEndpoint(factory, { tools: deps.catalog, offerings: deps.offerings }, subscriptions, deps.sessions, new BoundedEventStore(), {
@@ -120,14 +133,25 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   const stopFollowing = store ? await followContextChanges(store, (uri) => endpoint.notifyResourceUpdated(uri)) : undefined;
   const requestLogger = processRequestLogger();
   if (requestLogger) app.use(requestLogger);
-  // Mounted before Nest's init so it sits ahead of Nest's not-found handler.
-  if (deps.invocationJwks) mountInvocationJwks(app.getHttpAdapter().getInstance(), deps.invocationJwks);
-  mountMcpEndpoint(app.getHttpAdapter().getInstance(), endpoint, {
+  const express = app.getHttpAdapter().getInstance();
+  const supported = () => scopesSupported(accessPolicy.currentToolSets);
+  // Mounted before Nest's init so they sit ahead of Nest's not-found handler.
+  if (deps.invocationJwks) mountInvocationJwks(express, deps.invocationJwks);
+  mountProtectedResourceMetadata(express, [config.path, new URL(mcpUrl).pathname], {
+    resource: () => mcpUrl,
+    authorizationServers: () => authorizationServersOf(config),
+    scopesSupported: supported,
+  });
+  mountMcpEndpoint(express, endpoint, {
     path: config.path,
     allowedHosts: config.allowedHosts,
     allowedOrigins: config.allowedOrigins,
     maxBodyBytes: config.maxBodyBytes,
     verifier,
+    policy: accessPolicy,
+    ...(limiter ? { limiter } : {}),
+    resourceMetadataUrl: () => protectedResourceMetadataUrl(mcpUrl),
+    challengeScopes: supported,
   });
   mountDashboard(app.getHttpAdapter().getInstance(), {
     allowedHosts: config.allowedHosts, verifier, ...(deps.dashboard ? { sources: deps.dashboard } : {}),
@@ -141,18 +165,27 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     mcpUrl,
     listenUrl: `http://${urlHost(config.host)}:${boundPort}${config.path}`,
     endpoint,
+    accessPolicy,
     close: async () => {
       await stopFollowing?.();
       await endpoint.close();
       server.closeAllConnections?.();
       await app.close();
+      await limiter?.close();
     },
   };
 }
 
-function fileVerifier(config: GatewayConfig, audience: () => string): ClientTokenVerifier {
+/** The configured client-token verifier: a JWKS URL (key rotation) or a PEM public key file. */
+function configuredVerifier(config: GatewayConfig, audience: () => string): ClientTokenVerifier {
+  const common = { issuer: config.jwtIssuer, audience, algorithms: config.jwtAlgorithms, clockToleranceSeconds: config.jwtClockSkewSeconds };
+  if (config.jwksUrl) {
+    return new ClientTokenVerifier({ ...common, jwksUrl: config.jwksUrl, jwksCooldownSeconds: config.jwksCooldownSeconds });
+  }
   if (!config.jwtPublicKeyFile) {
-    throw new ConfigError(['PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE is required: the PEM public key client tokens are signed for (pimcp up creates a development one)']);
+    throw new ConfigError([
+      'PIMCP_GATEWAY_JWKS_URL (your identity provider\'s keys) or PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE (a PEM public key; pimcp up creates a development one) is required',
+    ]);
   }
   let publicKeyPem: string;
   try {
@@ -160,5 +193,23 @@ function fileVerifier(config: GatewayConfig, audience: () => string): ClientToke
   } catch (err) {
     throw new ConfigError([`PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE=${config.jwtPublicKeyFile} cannot be read: ${(err as Error).message}`]);
   }
-  return new ClientTokenVerifier({ publicKeyPem, issuer: config.jwtIssuer, audience });
+  try {
+    return new ClientTokenVerifier({ ...common, publicKeyPem });
+  } catch (err) {
+    throw new ConfigError([`PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE=${config.jwtPublicKeyFile}: ${(err as Error).message}`]);
+  }
+}
+
+function toolSetsOf(config: GatewayConfig): ReturnType<typeof parseToolSets> {
+  try {
+    return parseToolSets(config.toolSets);
+  } catch (err) {
+    throw new ConfigError([`PIMCP_GATEWAY_TOOL_SETS (or "toolSets" in PIMCP_CONFIG): ${(err as Error).message}`]);
+  }
+}
+
+/** Named in the Protected Resource Metadata: the configured ones, else the issuer when it is a URL. */
+function authorizationServersOf(config: GatewayConfig): readonly string[] {
+  if (config.authorizationServers.length > 0) return config.authorizationServers;
+  return /^https?:\/\//.test(config.jwtIssuer) ? [config.jwtIssuer] : [];
 }

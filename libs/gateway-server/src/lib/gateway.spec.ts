@@ -9,6 +9,7 @@ import { ScriptedNodeInvoker } from '../test-support/scripted-node-invoker';
 import { DevCredentials } from './auth/dev-credentials';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { gatewayConfig } from './config/gateway.config';
+import { MAX_SESSIONS_PER_SUBJECT } from './mcp/legacy-sessions';
 
 const echo = {
   name: 'text.echo', description: 'Echo text back', version: '1.0.0', costClass: 'light' as const,
@@ -232,4 +233,21 @@ describe('gateway MCP endpoint (unit tier: fake catalog and node invoker)', () =
       await replica.close();
     }
   });
+
+  it('keeps at most MAX_SESSIONS_PER_SUBJECT legacy sessions per subject, closing the least recently used', async () => {
+    const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'flood', version: '1' } } });
+    const flooder = credentials.mintToken({ subject: 'flooder', audience: gateway.mcpUrl });
+    const before = gateway.endpoint.legacySessionCount;
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_SESSIONS_PER_SUBJECT + 8; i++) {
+      const res = await post(init, { authorization: `Bearer ${flooder}` });
+      await res.text();
+      ids.push(res.headers.get('mcp-session-id') ?? '');
+    }
+    expect(gateway.endpoint.legacySessionCount - before).toBe(MAX_SESSIONS_PER_SUBJECT);
+    const ping = (id: string) => post(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' }), { authorization: `Bearer ${flooder}`, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' });
+    expect((await ping(ids[0] as string)).status).toBe(404);
+    expect((await ping(ids.at(-1) as string)).status).toBe(200);
+  });
+
 });

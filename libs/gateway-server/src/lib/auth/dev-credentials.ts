@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 
 export const DEV_ISSUER = 'pimcp-dev';
+/** What a development token may do unless told otherwise: everything (ADR 0012 scope grammar). */
+export const DEV_SCOPES: readonly string[] = ['tools:*', 'resources:*', 'prompts:*', 'context:read', 'context:write'];
 
 /**
  * A development signing key pair kept in a local folder (created on first run, private key mode 0600),
@@ -25,9 +27,11 @@ export class DevCredentials {
     return new DevCredentials(readFileSync(privateFile, 'utf8'), readFileSync(publicFile, 'utf8'), publicFile, invocationKeyFile, invocationPublicKeyFile);
   }
 
-  mintToken(options: { subject: string; audience: string; scopes?: string[]; ttlSeconds?: number }): string {
+  /** `scopes` default to DEV_SCOPES; pass [] for a token that may do nothing. */
+  mintToken(options: { subject: string; audience: string; scopes?: readonly string[]; ttlSeconds?: number }): string {
+    const scopes = options.scopes ?? DEV_SCOPES;
     return new JwtService().sign(
-      { ...(options.scopes ? { scope: options.scopes.join(' ') } : {}) },
+      { ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}) },
       {
         privateKey: this.privateKeyPem,
         algorithm: 'ES256',

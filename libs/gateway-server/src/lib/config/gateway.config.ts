@@ -20,7 +20,7 @@ export const gatewayConfigDefinition = {
   etcdHosts: { env: 'PIMCP_ETCD_HOSTS', type: 'list', default: [], pattern: ENDPOINT, patternHint: 'an etcd endpoint such as http://10.0.0.1:2379', description: 'etcd endpoints the catalog is watched from; empty uses the embedded store (all-in-one only).' },
   redisUrl: { env: 'PIMCP_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'Redis for shared session state; empty keeps sessions in this process (one replica).' },
   nodeLinkRedisUrl: { env: 'PIMCP_NODE_LINK_REDIS_URL', type: 'string', default: '', pattern: /^$|^rediss?:\/\/\S+$/, patternHint: 'a redis:// URL', secret: true, description: 'The broker for nodes linked through Redis (default: PIMCP_REDIS_URL).' },
-  jwtPublicKeyFile: { env: 'PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key (ES256) that client tokens are verified with. Required.' },
+  jwtPublicKeyFile: { env: 'PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key client tokens are verified with. This or PIMCP_GATEWAY_JWKS_URL is required.' },
   region: { env: 'PIMCP_GATEWAY_REGION', type: 'string', default: '', description: 'Where this gateway runs (a region label value); light capabilities prefer edge nodes with the same region label.' },
   routingPolicies: { env: 'PIMCP_GATEWAY_ROUTING_POLICIES', type: 'object', default: {}, description: 'Routing policy per capability ("*" for the rest): prefer, require, spread, pin, hedge, queue bounds (docs/routing.md). A mapping in PIMCP_CONFIG, or JSON here.' },
   defaultMaxConcurrent: { env: 'PIMCP_GATEWAY_NODE_MAX_CONCURRENT', type: 'int', min: 1, max: 100_000, default: 8, description: 'Calls this gateway runs on one node at once when the node declares no maxConcurrent label.' },
@@ -44,6 +44,26 @@ export const gatewayConfigDefinition = {
   auditFile: { env: 'PIMCP_GATEWAY_AUDIT_FILE', type: 'string', default: '.pimcp/audit.jsonl', description: 'JSONL audit file for PIMCP_GATEWAY_AUDIT=file (appended, fsync\'d per record).' },
   auditMaxRecords: { env: 'PIMCP_GATEWAY_AUDIT_MAX_RECORDS', type: 'int', min: 100, max: 100_000_000, default: 1_000_000, description: 'Audit records kept (Redis Stream MAXLEN ~, or the memory ring); older ones are trimmed.' },
   auditArguments: { env: 'PIMCP_GATEWAY_AUDIT_ARGUMENTS', type: 'bool', default: false, description: 'Also store argument values in audit records (off: only their SHA-256, as they may hold secrets).' },
+  jwksUrl: {
+    env: 'PIMCP_GATEWAY_JWKS_URL', type: 'string', default: '', pattern: /^$|^https?:\/\/\S+$/, patternHint: 'an http(s) URL',
+    description: 'JWKS of the identity provider; keys are cached and fetched again when a token names an unknown kid (rotation). Replaces the key file.',
+  },
+  jwksCooldownSeconds: { env: 'PIMCP_GATEWAY_JWKS_COOLDOWN_SECONDS', type: 'int', min: 0, max: 3600, default: 30, description: 'Least time between two JWKS fetches (an unknown kid waits this long at most before the next fetch).' },
+  jwtAlgorithms: {
+    env: 'PIMCP_GATEWAY_JWT_ALGORITHMS', type: 'list', default: ['ES256'], pattern: /^(ES256|ES384|ES512|RS256|RS384|RS512|PS256|PS384|PS512|EdDSA)$/,
+    patternHint: 'an asymmetric JWS algorithm (ES256, RS256, PS256, EdDSA, ...; never none or HS*)', description: 'Signature algorithms client tokens may use.',
+  },
+  jwtClockSkewSeconds: { env: 'PIMCP_GATEWAY_JWT_CLOCK_SKEW_SECONDS', type: 'int', min: 0, max: 300, default: 30, description: 'Clock difference tolerated on exp and nbf.' },
+  authorizationServers: {
+    env: 'PIMCP_GATEWAY_AUTHORIZATION_SERVERS', type: 'list', default: [], pattern: /^https?:\/\/\S+$/, patternHint: 'an issuer URL',
+    description: 'Authorization servers named in the Protected Resource Metadata (default: the issuer when it is a URL).',
+  },
+  toolSets: {
+    env: 'PIMCP_GATEWAY_TOOL_SETS', type: 'object', default: {},
+    description: 'Named tool sets: scope toolset:<name> grants the listed patterns (tool names such as shell.* or full scopes such as prompts:review). A mapping in PIMCP_CONFIG, or JSON here.',
+  },
+  rateLimitRequests: { env: 'PIMCP_GATEWAY_RATE_LIMIT_REQUESTS', type: 'int', min: 0, max: 10_000_000, default: 1200, description: 'Requests one subject may make per window (0: no limit); more get 429 with Retry-After.' },
+  rateLimitWindowSeconds: { env: 'PIMCP_GATEWAY_RATE_LIMIT_WINDOW_SECONDS', type: 'int', min: 1, max: 86400, default: 60, description: 'The rate limit window. Counted in Redis when PIMCP_REDIS_URL is set (shared by replicas), else in this process.' },
 } as const satisfies ConfigDefinition;
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigDefinition>;

@@ -1,5 +1,6 @@
 import { type ProtocolEra, Server, type ServerContext } from '@modelcontextprotocol/server';
 import type { ClientRequestEvent, LogEvent, ProgressEvent } from '@pimcp/protocol';
+import type { AccessPolicy } from '../auth/access-policy';
 import type { CallToolUseCase } from '../calls/call-tool.usecase';
 import type { ForwardRequestUseCase } from '../calls/forward-request.usecase';
 import type { LocalTools } from '../calls/local-tools';
@@ -10,6 +11,7 @@ import { callerOf } from './caller-of';
 import { registerOfferingHandlers } from './offering-handlers';
 import { page } from './pagination';
 import type { ResourceSubscriptions } from './resource-subscriptions';
+import { canSee, requireCapability } from './scope-checks';
 import { toMcpTool } from './to-mcp-tool';
 
 export const TOOLS_PAGE_SIZE = 100;
@@ -28,6 +30,8 @@ export interface GatewayMcpServerDeps {
   /** The gateway's own tools (shared context), listed with the federated ones. */
   localTools?: LocalTools;
   contexts?: ContextResources;
+  /** Scopes: each client lists and calls only what its token allows (ADR 0012). */
+  policy: AccessPolicy;
 }
 
 /**
@@ -49,12 +53,17 @@ export class GatewayMcpServerFactory {
       },
       instructions: 'PiMCP gateway: tools, resources and prompts from every connected node. `<node-id>.<tool>` names target one node.',
     });
-    server.setRequestHandler('tools/list', async (request) => {
-      const { items, nextCursor } = page(this.allTools(), request.params?.cursor, TOOLS_PAGE_SIZE);
+    const { policy } = this.deps;
+    server.setRequestHandler('tools/list', async (request, ctx) => {
+      // Filtered before paging, so cursors walk the client's own list.
+      const visible = this.allTools().filter((t) => canSee(policy, ctx, policy.toolCapability(t.name, t.definition.name)));
+      const { items, nextCursor } = page(visible, request.params?.cursor, TOOLS_PAGE_SIZE);
       return { tools: items.map(toMcpTool), ...(nextCursor ? { nextCursor } : {}) } as never;
     });
     server.setRequestHandler('tools/call', async (request, ctx) => {
       const { name, arguments: args, _meta } = request.params;
+      // The HTTP layer already answered 403 for this; checked again here so no path reaches a tool without its scope.
+      for (const capability of policy.requestCapabilities('tools/call', request.params)) requireCapability(policy, ctx, capability);
       const result = await this.deps.callTool.execute({
         name,
         arguments: args as Record<string, unknown> | undefined,
@@ -68,7 +77,7 @@ export class GatewayMcpServerFactory {
       return result as never;
     });
     registerOfferingHandlers(server, {
-      offerings: this.deps.offerings, forward: this.deps.forward, subscriptions: this.deps.subscriptions,
+      offerings: this.deps.offerings, forward: this.deps.forward, subscriptions: this.deps.subscriptions, policy,
       ...(this.deps.contexts ? { contexts: this.deps.contexts } : {}),
     });
     void era;

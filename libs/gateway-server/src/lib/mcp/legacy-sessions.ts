@@ -24,6 +24,9 @@ export interface FetchOptions {
   parsedBody?: unknown;
 }
 
+/** Sessions one subject may hold on one replica; opening another closes its least recently used (bounded memory). */
+export const MAX_SESSIONS_PER_SUBJECT = 32;
+
 const JSON_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
 
 /**
@@ -91,6 +94,7 @@ export class LegacySessions {
   }
 
   private async open(subject: string, request: Request, opts: FetchOptions): Promise<Response> {
+    await this.makeRoomFor(subject);
     const session = await this.connect(() => randomUUID(), subject);
     const response = await session.transport.handleRequest(request, opts);
     const sessionId = session.transport.sessionId;
@@ -140,6 +144,14 @@ export class LegacySessions {
     const session = this.local.get(sessionId);
     this.local.delete(sessionId);
     await session?.transport.close().catch(() => undefined);
+  }
+
+  private async makeRoomFor(subject: string): Promise<void> {
+    const own = [...this.local.entries()].filter(([, s]) => s.subject === subject).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    for (const [id] of own.slice(0, Math.max(0, own.length - MAX_SESSIONS_PER_SUBJECT + 1))) {
+      await this.dropLocal(id);
+      await this.store.delete(id).catch(() => undefined);
+    }
   }
 
   /** Sessions idle past their TTL leave memory; the shared record expires by itself. */

@@ -1,0 +1,30 @@
+import type { AuthInfo } from '@modelcontextprotocol/server';
+import type { RequestHandler } from 'express';
+import type { SubjectRateLimiter } from '../rate-limit/subject-rate-limiter.port';
+
+/** JSON-RPC code of a request refused by the per-subject rate limit (HTTP 429 with Retry-After). */
+export const RATE_LIMITED_CODE = -32029;
+
+/** Counts each authenticated request against its subject (issuer-qualified, so two issuers' "alice" differ). */
+export function rateLimit(limiter: SubjectRateLimiter): RequestHandler {
+  return (req, res, next) => {
+    const auth = (req as { auth?: AuthInfo }).auth;
+    const subject = typeof auth?.extra?.['subject'] === 'string' ? auth.extra['subject'] : 'anonymous';
+    const issuer = typeof auth?.extra?.['issuer'] === 'string' ? auth.extra['issuer'] : '';
+    limiter.consume(`${issuer}|${subject}`).then((decision) => {
+      if (decision.allowed) {
+        next();
+        return;
+      }
+      res.set('Retry-After', String(decision.retryAfterSeconds));
+      res.status(429).json({
+        jsonrpc: '2.0', id: null,
+        error: {
+          code: RATE_LIMITED_CODE,
+          message: `Rate limit exceeded: ${limiter.requests} requests per ${limiter.windowSeconds} s for this subject; retry after ${decision.retryAfterSeconds} s`,
+          data: { retryAfterSeconds: decision.retryAfterSeconds },
+        },
+      });
+    }, next);
+  };
+}
