@@ -14,7 +14,6 @@ import { NodeContexts } from './context/node-contexts';
 import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
-import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { loadPlugins } from './plugins/known-plugins';
 import { builtinTools } from './tools/builtin-tools';
 
@@ -47,7 +46,7 @@ export interface RunningEdgeNode {
 export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
-  const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
+  const plugins = await loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   await plugins.ready();
   const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
@@ -66,8 +65,9 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const link = await startLink(config, handlers, options.logger ?? logger);
   const linkAddress = link.address;
 
+  // The MCP server SDK is imported only for the node's own endpoint: most nodes never load it (ADR 0018).
   const localMcp = config.mcpEnabled
-    ? await LocalMcpServer.start(handlers, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
+    ? await (await import('./local-mcp/local-mcp-server')).LocalMcpServer.start(handlers, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
     : undefined;
 
   const registryUrl = new URL(config.registryUrl);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { UriTemplate } from '@modelcontextprotocol/server';
+import type { UriTemplate } from '@modelcontextprotocol/server';
 import {
   type PromptSpec, type ResourceSpec, type ResourceTemplateSpec, type OfferingContext, type ArgumentCompleter,
   toPromptDefinition, toResourceDefinition, toResourceTemplateDefinition,
@@ -37,7 +37,7 @@ export class OfferingHost {
   ) {
     for (const resource of contents.resources ?? []) uniqueInto(this.resources, resource.uri, resource, 'resources share the URI');
     for (const prompt of contents.prompts ?? []) uniqueInto(this.prompts, prompt.name, prompt, 'prompts share the name');
-    for (const spec of contents.resourceTemplates ?? []) this.templates.push({ spec, matcher: new UriTemplate(spec.uriTemplate) });
+    for (const spec of contents.resourceTemplates ?? []) this.templates.push({ spec, matcher: uriTemplate(spec.uriTemplate) });
   }
 
   /** The manifest entries (definitions without handlers). */
@@ -178,4 +178,13 @@ function checkedContents(result: unknown, uri: string): Record<string, unknown> 
   const contents = (result as { contents?: unknown } | undefined)?.contents;
   if (!Array.isArray(contents)) throw new Error(`the reader of "${uri.slice(0, 200)}" returned no contents array`);
   return result as Record<string, unknown>;
+}
+
+/**
+ * The MCP SDK's RFC 6570 matcher, loaded when a plugin offers resource templates: the SDK costs an edge node
+ * megabytes of memory that nodes without templates need not pay (ADR 0018).
+ */
+function uriTemplate(template: string): UriTemplate {
+  const { UriTemplate: Matcher } = require('@modelcontextprotocol/server') as typeof import('@modelcontextprotocol/server');
+  return new Matcher(template);
 }
