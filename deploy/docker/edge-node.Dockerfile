@@ -25,7 +25,9 @@ RUN install -d -o 10001 -g 10001 -m 0750 /state/pimcp
 # One runtime stage per target platform (TARGETPLATFORM): node:24-slim for that architecture plus the copied
 # bundle. No RUN here, so building the arm64 variant on an amd64 machine needs no QEMU emulation.
 FROM --platform=$TARGETPLATFORM node:24-slim AS runtime
+# NODE_OPTIONS: a 1 MiB young generation keeps the idle node under its 80 MB budget (docs/benchmarks.md, ADR 0018).
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=1 \
     PIMCP_NODE_LINK_HOST=0.0.0.0 \
     PIMCP_NODE_LINK_PORT=7600 \
     PIMCP_NODE_CONTEXT_JOURNAL=/var/lib/pimcp/context-journal.jsonl

@@ -154,6 +154,11 @@ describe('deploy/docker Dockerfiles', () => {
       expect(Dockerfile.all(runtime, 'COPY').map((c) => c.args)).toContain(`--from=build --chown=${APP_UID}:${APP_UID} /state/ /var/lib/`);
     });
 
+    it('bounds the young generation through NODE_OPTIONS, the launch docs/benchmarks.md measured under the 80 MB budget', () => {
+      expect(Dockerfile.env(file.finalStage)['NODE_OPTIONS']).toBe('--max-semi-space-size=1');
+      expect(readFileSync(join(REPO_ROOT, 'docs/benchmarks.md'), 'utf8')).toContain('`--max-semi-space-size=1`');
+    });
+
     it('checks the TCP link in its HEALTHCHECK (no HTTP endpoint), and passes with the Redis link, which listens on nothing', () => {
       const script = Dockerfile.execForm(Dockerfile.all(file.finalStage, 'HEALTHCHECK')[0].args)?.[2] ?? '';
       expect(script).toContain("require('node:net').connect(Number(process.env.PIMCP_NODE_LINK_PORT || 7600), '127.0.0.1')");

@@ -338,6 +338,8 @@ describe('deploy/helm/pimcp', () => {
       expect(env['PIMCP_NODE_ID']).toBe(FIELDS['spec.nodeName']);
       expect(env['PIMCP_NODE_ADVERTISE_HOST']).toBe(FIELDS['status.podIP']);
       expect(env['PIMCP_REGISTRY_URL']).toBe('tcp://pimcp-registry:8082');
+      // The launch flags docs/benchmarks.md measured the idle node's RSS with (as the image sets them).
+      expect(env['NODE_OPTIONS']).toBe('--max-semi-space-size=1');
     });
 
     it('keeps the edge node context journal on a hostPath volume, the one writable path besides /tmp', () => {

@@ -3,13 +3,14 @@
 // parts) from /proc, and V8's heap from inside the process (memory-probe.cjs), for several configurations and launch
 // flags, with the median of the runs. Figures go to docs/benchmarks.md with the command that produced them.
 //
-// Usage: node tools/scripts/arm64/edge-node-idle-memory.mjs [--runs 3] [--settle 10] [--arm64] [--variants a,b] [--by-package]
+// Usage: node tools/scripts/arm64/edge-node-idle-memory.mjs [--runs 3] [--settle 10] [--arm64] [--variants a,b] [--before main.js] [--by-package]
 //   --arm64       run the node on arm64 (qemu-user on x64). The RSS is then the emulator's, not a board's; V8's
 //                 heap figures are the arm64 Node's own.
 //   --variants    ids from the table below (default: all)
+//   --before      another build of the edge node (e.g. an older commit's dist/apps/edge-node/main.js): each variant
+//                 also runs on it, interleaved, so before and after come from the same run
 //   --by-package  then one more start per variant under `--heap-prof`: the live JS heap by npm package
-// The "-lazy" variants are experiments (lazy-require-experiment.cjs): what the lazy imports recommended in
-// docs/benchmarks.md would save, simulated without changing the libraries.
+// `--max-semi-space-size=1` is what the Dockerfile and the Helm chart set through NODE_OPTIONS (ADR 0018).
 // Needs dist/apps/{cli,edge-node} (built when missing).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,21 +24,22 @@ import { Child, EDGE_NODE_MAIN, ensureBuilt, residentMiB, ROOT, sleep, startGate
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PROBE = join(HERE, 'memory-probe.cjs');
 const MCP = { PIMCP_NODE_MCP_ENABLED: 'true', PIMCP_NODE_MCP_PORT: '0' };
-// Loaded by every edge node today although only the node's own MCP endpoint (and resource templates) and Redis use them.
-const LAZY = {
-  preload: join(HERE, 'lazy-require-experiment.cjs'),
-  env: { PIMCP_LAZY_PACKAGES: '@modelcontextprotocol/server,@modelcontextprotocol/node,ioredis' },
-};
+// Every built-in plugin named, none configured: each offers nothing (deny by default) but its module loads.
+const PLUGINS = { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' };
+// What a board typically runs: the file tools under one directory and shell.run allowed one executable.
+const typical = (dir) => ({
+  PIMCP_NODE_FILE_ROOT: dir,
+  PIMCP_NODE_PLUGINS: 'shell.run',
+  PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({ 'shell.run': { workingDirectory: dir, executables: { '/usr/bin/uptime': { args: [] } } } }),
+});
+const SEMI = ['--max-semi-space-size=1'];
 const VARIANTS = [
   { id: 'floor', name: 'bare `node` (no PiMCP code; the floor)', bare: true },
-  { id: 'default', name: 'built-in tools', env: {}, flags: [] },
-  { id: 'mcp', name: 'built-in tools + own MCP endpoint', env: MCP, flags: [] },
-  { id: 'default-semi1', name: 'built-in tools, `--max-semi-space-size=1`', env: {}, flags: ['--max-semi-space-size=1'] },
-  { id: 'mcp-semi1', name: 'built-in tools + own MCP endpoint, `--max-semi-space-size=1`', env: MCP, flags: ['--max-semi-space-size=1'] },
-  { id: 'default-lite', name: 'built-in tools, `--lite-mode`', env: {}, flags: ['--lite-mode'] },
-  { id: 'mcp-lite', name: 'built-in tools + own MCP endpoint, `--lite-mode`', env: MCP, flags: ['--lite-mode'] },
-  { id: 'default-semi1-lazy', name: 'built-in tools, `--max-semi-space-size=1`, lazy MCP SDK and ioredis (simulated)', env: LAZY.env, flags: ['-r', LAZY.preload, '--max-semi-space-size=1'] },
-  { id: 'default-lite-lazy', name: 'built-in tools, `--lite-mode`, lazy MCP SDK and ioredis (simulated)', env: LAZY.env, flags: ['-r', LAZY.preload, '--lite-mode'] },
+  { id: 'plugins', name: 'built-in plugins enabled, unconfigured', env: () => PLUGINS, flags: [] },
+  { id: 'plugins-semi1', name: 'built-in plugins enabled, unconfigured, `--max-semi-space-size=1`', env: () => PLUGINS, flags: SEMI },
+  { id: 'typical', name: 'typical: file root, shell.run with one executable', env: typical, flags: [] },
+  { id: 'typical-semi1', name: 'typical, `--max-semi-space-size=1`', env: typical, flags: SEMI },
+  { id: 'typical-mcp-semi1', name: 'typical + own MCP endpoint, `--max-semi-space-size=1`', env: (dir) => ({ ...typical(dir), ...MCP }), flags: SEMI },
 ];
 
 const { values: options } = parseArgs({
@@ -46,16 +48,22 @@ const { values: options } = parseArgs({
     settle: { type: 'string', default: '10' },
     arm64: { type: 'boolean', default: false },
     variants: { type: 'string', default: VARIANTS.map((v) => v.id).join(',') },
+    before: { type: 'string' },
     'by-package': { type: 'boolean', default: false },
   },
 });
 const runs = Number(options.runs);
 const settleMs = Number(options.settle) * 1000;
-const chosen = options.variants.split(',').map((id) => {
+const picked = options.variants.split(',').map((id) => {
   const variant = VARIANTS.find((v) => v.id === id);
   if (!variant) throw new Error(`--variants: unknown "${id}" (known: ${VARIANTS.map((v) => v.id).join(', ')})`);
-  return variant;
+  return { ...variant, main: EDGE_NODE_MAIN };
 });
+if (options.before && !existsSync(options.before)) throw new Error(`--before: ${options.before} does not exist`);
+// With --before, each PiMCP variant also runs on the other build, as "<id>@before".
+const chosen = options.before
+  ? picked.flatMap((v) => (v.bare ? [v] : [{ ...v, id: `${v.id}@before`, name: `before: ${v.name}`, main: options.before }, v]))
+  : picked;
 
 const runtime = options.arm64 ? ensureArm64Node() : { command: process.execPath, args: [], version: process.versions.node, emulated: false };
 ensureBuilt(['cli', 'edge-node']);
@@ -73,10 +81,10 @@ children.push(gateway.up);
 /** One start of one variant: join, settle, read /proc and the probe, stop. */
 async function measure(variant, run) {
   const probeOut = join(cwd, `probe-${variant.id}-${run}.json`);
-  const script = variant.bare ? ['-e', 'setInterval(() => {}, 1 << 30)'] : [EDGE_NODE_MAIN];
+  const script = variant.bare ? ['-e', 'setInterval(() => {}, 1 << 30)'] : [variant.main];
   const node = new Child(variant.id, runtime.command, [...runtime.args, '-r', PROBE, ...(variant.flags ?? []), ...script], {
     cwd,
-    env: { PIMCP_NODE_ID: `mem-${variant.id}-${run}`, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_MEMORY_PROBE_OUT: probeOut, ...variant.env },
+    env: { PIMCP_NODE_ID: `mem-${variant.id.replace('@', '-')}-${run}`, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_MEMORY_PROBE_OUT: probeOut, ...variant.env?.(cwd) },
   });
   children.push(node);
   try {
@@ -112,7 +120,7 @@ for (let run = 1; run <= runs; run++) {
   for (const variant of chosen) {
     const r = await measure(variant, run);
     results.get(variant.id).push(r);
-    console.log(`run ${run} ${variant.id.padEnd(14)} VmRSS ${f(r.rss)} MiB (anon ${f(r.anon)}, file ${f(r.file)}); V8 heap ${f(r.heapTotal)} committed, ${f(r.heapUsed)} used, new space ${f(r.newSpace)}`);
+    console.log(`run ${run} ${variant.id.padEnd(24)} VmRSS ${f(r.rss)} MiB (anon ${f(r.anon)}, file ${f(r.file)}); V8 heap ${f(r.heapTotal)} committed, ${f(r.heapUsed)} used, new space ${f(r.newSpace)}`);
   }
 }
 
@@ -129,7 +137,7 @@ for (const variant of chosen) {
 async function heapByPackage(variant) {
   const dir = scratchDir(`pimcp-heap-prof-${variant.id}-`);
   const node = new Child(variant.id, runtime.command, [...runtime.args, '--heap-prof', '--heap-prof-interval=16384', `--heap-prof-dir=${dir}`,
-    ...(variant.flags ?? []), EDGE_NODE_MAIN], { cwd, env: { PIMCP_NODE_ID: `prof-${variant.id}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...variant.env } });
+    ...(variant.flags ?? []), variant.main], { cwd, env: { PIMCP_NODE_ID: `prof-${variant.id.replace('@', '-')}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...variant.env?.(cwd) } });
   children.push(node);
   try {
     await node.waitFor(/(ready: link)/, 180_000, 'join');

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './config-error';
 import { parseSetting } from './parse-setting';
 import type { ConfigDefinition, ConfigOf } from './setting';
@@ -67,6 +66,8 @@ function readYaml(file: string): Record<string, unknown> {
   } catch (err) {
     throw new ConfigError([`${CONFIG_FILE_ENV}=${file} cannot be read: ${(err as Error).message}`]);
   }
+  // Loaded only for a config file: apps configured by environment variables alone (most edge nodes) skip it.
+  const { parse: parseYaml } = require('yaml') as typeof import('yaml');
   let doc: unknown;
   try {
     doc = parseYaml(text);

@@ -15,7 +15,6 @@ import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
 import { invocationGuardFrom } from './link/invocation-guard.factory';
-import { LocalMcpServer } from './local-mcp/local-mcp-server';
 import { loadPlugins } from './plugins/known-plugins';
 import type { NodeObservability } from './observability/node-observability';
 import { TracingToolInvoker } from './observability/tracing.tool-invoker';
@@ -52,7 +51,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   // Before plugins start: a node that would accept unsigned calls must not come up at all.
   const guard = invocationGuardFrom(config);
-  const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
+  const plugins = await loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
   await plugins.ready();
   const builtins = await builtinTools(config);
   const allTools = () => [...builtins, ...plugins.tools, ...(options.tools ?? [])];
@@ -76,8 +75,9 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const link = await startLink(config, handlers, options.logger);
   const linkAddress = link.address;
 
+  // The MCP server SDK is imported only for the node's own endpoint: most nodes never load it (ADR 0018).
   const localMcp = config.mcpEnabled
-    ? await LocalMcpServer.start(handlers, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
+    ? await (await import('./local-mcp/local-mcp-server')).LocalMcpServer.start(handlers, { host: config.mcpHost, port: config.mcpPort, callTimeoutMs: 60_000 })
     : undefined;
 
   const registryUrl = new URL(config.registryUrl);

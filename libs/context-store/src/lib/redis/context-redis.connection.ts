@@ -1,6 +1,6 @@
 /** Opens ioredis connections for the context store, with its Lua scripts defined on them. */
 import type { Logger } from '@nestjs/common';
-import Redis, { type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { EXPIRE_CONTEXT_LUA } from './scripts/expire-context.lua';
 import { READ_PAGE_LUA } from './scripts/read-page.lua';
 import { WRITE_CHANGE_LUA } from './scripts/write-change.lua';
@@ -17,7 +17,9 @@ export interface ContextRedis extends Redis {
 }
 
 export function openContextRedis(url: string, options: RedisOptions, logger: Logger): ContextRedis {
-  const client = new Redis(url, {
+  // Required here, not imported: a process that never opens a context store (most edge nodes) never loads ioredis.
+  const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+  const client = new RedisClient(url, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     ...options,

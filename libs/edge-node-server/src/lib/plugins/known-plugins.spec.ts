@@ -5,43 +5,63 @@ import { ConfigError } from '@pimcp/config';
 import { loadPlugins } from './known-plugins';
 import { loadPackagePlugin } from './package-plugin.loader';
 
+// Records which built-in plugin entry points were imported (a jest.mock factory runs on the first import only).
+const imported: string[] = [];
+jest.mock('@pimcp/builtin-plugins/storage', () => {
+  imported.push('storage');
+  return jest.requireActual('@pimcp/builtin-plugins/storage');
+});
+jest.mock('@pimcp/builtin-plugins/shell-run', () => {
+  imported.push('shell.run');
+  return jest.requireActual('@pimcp/builtin-plugins/shell-run');
+});
+
 describe('loadPlugins', () => {
-  it('loads a built-in plugin with its section of the plugin config', () => {
+  it('imports a built-in plugin\'s module only when the node names that plugin', async () => {
+    await loadPlugins(['context-demo']);
+    expect(imported).toEqual([]);
+    await loadPlugins(['shell.run']);
+    expect(imported).toEqual(['shell.run']);
+    await loadPlugins(['shell.run', 'storage']);
+    expect(imported).toEqual(['shell.run', 'storage']);
+  });
+
+  it('loads a built-in plugin with its section of the plugin config', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pimcp-plugins-'));
-    const loaded = loadPlugins(['shell.run', 'context-demo'], { 'shell.run': { workingDirectory: root, executables: { '/bin/echo': { args: ['.*'] } } } });
+    const loaded = await loadPlugins(['shell.run', 'context-demo'], { 'shell.run': { workingDirectory: root, executables: { '/bin/echo': { args: ['.*'] } } } });
     expect(loaded.tools.map((t) => t.name)).toEqual(['shell.run', 'demo.remember', 'demo.recall']);
   });
 
-  it('offers nothing for a host-touching plugin without config (deny by default)', () => {
-    expect(loadPlugins(['shell.run', 'http.request']).tools).toEqual([]);
+  it('offers nothing for a host-touching plugin without config (deny by default)', async () => {
+    expect((await loadPlugins(['shell.run', 'http.request'])).tools).toEqual([]);
   });
 
-  it('stops at boot naming the plugin and the field when its config is wrong', () => {
+  it('stops at boot naming the plugin and the field when its config is wrong', async () => {
     const load = () => loadPlugins(['shell.run'], { 'shell.run': { executables: { 'relative/tool': null } } });
-    expect(load).toThrow(ConfigError);
-    expect(load).toThrow(/plugin shell\.run: .*pluginConfig\["shell\.run"\]/);
+    await expect(load()).rejects.toThrow(ConfigError);
+    await expect(load()).rejects.toThrow(/plugin shell\.run: .*pluginConfig\["shell\.run"\]/);
   });
 
   it('waits for plugins that load from disk, and stops the boot when one cannot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pimcp-vector-'));
-    const good = loadPlugins(['vector'], { vector: { indexes: { notes: { path: join(dir, 'notes.idx'), dimensions: 3, readOnly: false } } } });
+    const good = await loadPlugins(['vector'], { vector: { indexes: { notes: { path: join(dir, 'notes.idx'), dimensions: 3, readOnly: false } } } });
     await expect(good.ready()).resolves.toBeUndefined();
     expect(good.tools.map((t) => t.name)).toEqual(['vector.search', 'vector.add', 'vector.delete']);
     await good.close();
     writeFileSync(join(dir, 'torn.idx'), 'not a snapshot');
-    const torn = loadPlugins(['vector'], { vector: { indexes: { torn: { path: join(dir, 'torn.idx'), dimensions: 3 } } } });
+    const torn = await loadPlugins(['vector'], { vector: { indexes: { torn: { path: join(dir, 'torn.idx'), dimensions: 3 } } } });
     await expect(torn.ready()).rejects.toThrow(/torn/);
     await torn.close();
   });
 
-  it('offers the storage tools for a directory store, read-only unless it says otherwise', () => {
+  it('offers the storage tools for a directory store, read-only unless it says otherwise', async () => {
     const root = mkdtempSync(join(tmpdir(), 'pimcp-objects-'));
-    expect(loadPlugins(['storage'], { storage: { stores: { objects: { kind: 'directory', root } } } }).tools.map((t) => t.name))
+    expect((await loadPlugins(['storage'], { storage: { stores: { objects: { kind: 'directory', root } } } })).tools.map((t) => t.name))
       .toEqual(['storage.get', 'storage.list']);
   });
 
-  it('refuses a name that is neither built in nor a package name', () => {
-    expect(() => loadPlugins(['../../etc/passwd'])).toThrow(/not a plugin \(built-in: shell\.run/);
+  it('refuses a name that is neither built in nor a package name, before loading any plugin', async () => {
+    await expect(loadPlugins(['shell.run', '../../etc/passwd'])).rejects.toThrow(/not a plugin \(built-in: shell\.run/);
   });
 });
 

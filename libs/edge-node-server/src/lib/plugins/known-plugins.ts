@@ -1,10 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  dbQueryPlugin, httpRequestPlugin, logTailPlugin, parseDbQueryConfig, parseHttpRequestConfig, parseLogTailConfig,
-  parseShellRunConfig, parseStorageConfig, parseVectorConfig, shellRunPlugin, storagePlugin, vectorPlugin,
-} from '@pimcp/builtin-plugins';
 import { ConfigError } from '@pimcp/config';
-import { mcpBridgePlugin, parseMcpBridgeConfig } from '@pimcp/mcp-bridge';
 import type { PluginContents } from '@pimcp/plugin-sdk';
 import { PimcpError } from '@pimcp/protocol';
 import { conformanceFixtures } from './conformance-fixtures.plugin';
@@ -20,45 +15,54 @@ export interface PluginHost {
 /** What every enabled plugin contributes, with their start and stop hooks combined. */
 export type LoadedPlugins = Required<Omit<PluginContents, 'ready' | 'close'>> & { ready(): Promise<void>; close(): Promise<void> };
 
-/** Built-in plugins by name; each gets its section of PIMCP_NODE_PLUGIN_CONFIG (the key is the plugin's name). */
-export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) => PluginContents> = {
-  'shell.run': (config) => shellRunPlugin(parseShellRunConfig(config, 'pluginConfig["shell.run"]')),
-  'http.request': (config) => httpRequestPlugin(parseHttpRequestConfig(config, 'pluginConfig["http.request"]')),
-  'log.tail': (config) => logTailPlugin(parseLogTailConfig(config, 'pluginConfig["log.tail"]')),
-  'db.query': (config) => dbQueryPlugin(parseDbQueryConfig(config, 'pluginConfig["db.query"]')),
-  storage: (config) => storagePlugin(parseStorageConfig(config, 'pluginConfig.storage')),
-  vector: (config) => vectorPlugin(parseVectorConfig(config, 'pluginConfig.vector')),
+/** Builds one plugin from its section of PIMCP_NODE_PLUGIN_CONFIG. */
+export type PluginFactory = (config: unknown, host: PluginHost) => PluginContents | Promise<PluginContents>;
+
+/** A plugin's own entry point: `pimcpPlugin(config)`, the contract of plugin packages too. */
+interface PluginModule {
+  pimcpPlugin(config: unknown, host: PluginHost): PluginContents;
+}
+
+/**
+ * A plugin whose module is imported only when a node names it: its code and its dependencies (the AWS SDK, a
+ * database driver) cost an idle node no memory otherwise (ADR 0018). `load` is `() => import('<entry point>')`.
+ */
+export function lazy(load: () => Promise<PluginModule>): PluginFactory {
+  return async (config, host) => (await load()).pimcpPlugin(config, host);
+}
+
+/**
+ * Built-in plugins by name; each gets its section of PIMCP_NODE_PLUGIN_CONFIG (the key is the plugin's name).
+ * One line each: a built-in plugin of libs/builtin-plugins is `lazy(() => import('@pimcp/builtin-plugins/<entry>'))`.
+ */
+export const KNOWN_PLUGINS: Record<string, PluginFactory> = {
+  'shell.run': lazy(() => import('@pimcp/builtin-plugins/shell-run')),
+  'http.request': lazy(() => import('@pimcp/builtin-plugins/http-request')),
+  'log.tail': lazy(() => import('@pimcp/builtin-plugins/log-tail')),
+  'db.query': lazy(() => import('@pimcp/builtin-plugins/db-query')),
+  storage: lazy(() => import('@pimcp/builtin-plugins/storage')),
+  vector: lazy(() => import('@pimcp/builtin-plugins/vector')),
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
   'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),
-  'mcp-bridge': (config) => mcpBridgePlugin(parseMcpBridgeConfig(config, 'pluginConfig["mcp-bridge"]')),
+  'mcp-bridge': lazy(() => import('@pimcp/mcp-bridge/plugin')),
 };
 
 /**
  * Everything the named plugins contribute, in the order named: built-in ones, else npm packages installed next to
  * the node. A bad plugin config stops the node at boot with every problem named.
  */
-export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}, host: PluginHost = { nodeId: 'node' }): LoadedPlugins {
+export async function loadPlugins(names: readonly string[], pluginConfig: Readonly<Record<string, unknown>> = {}, host: PluginHost = { nodeId: 'node' }): Promise<LoadedPlugins> {
   const logger = new Logger('plugins');
   const unused = Object.keys(pluginConfig).filter((key) => !names.includes(key));
   if (unused.length > 0) logger.warn(`PIMCP_NODE_PLUGIN_CONFIG has sections for plugins that are not enabled: ${unused.join(', ')}`);
-  const loaded = names.map((name) => {
-    const builtIn = KNOWN_PLUGINS[name];
-    if (!builtIn && !PACKAGE_NAME.test(name)) {
-      throw new ConfigError([`PIMCP_NODE_PLUGINS names "${name}", which is not a plugin (built-in: ${Object.keys(KNOWN_PLUGINS).join(', ')}; or an npm package name)`]);
-    }
-    try {
-      const contents = builtIn ? builtIn(pluginConfig[name], host) : loadPackagePlugin(name, pluginConfig[name]);
-      if (!contents.onOfferingsChanged && (contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
-        logger.warn(`plugin ${name} is enabled but offers nothing: give it a section in PIMCP_NODE_PLUGIN_CONFIG (deny by default)`);
-      }
-      return contents;
-    } catch (error) {
-      if (error instanceof PimcpError) throw new ConfigError([`plugin ${name}: ${error.message}`]);
-      throw error;
-    }
-  });
-  // Read live: a plugin's lists may change after ready() (onOfferingsChanged).
+  const unknown = names.find((name) => !Object.hasOwn(KNOWN_PLUGINS, name) && !PACKAGE_NAME.test(name));
+  if (unknown !== undefined) {
+    throw new ConfigError([`PIMCP_NODE_PLUGINS names "${unknown}", which is not a plugin (built-in: ${Object.keys(KNOWN_PLUGINS).join(', ')}; or an npm package name)`]);
+  }
+  const loaded: PluginContents[] = [];
+  // One after the other, in the order named: the first bad config stops the boot with a stable message.
+  for (const name of names) loaded.push(await loadOne(name, pluginConfig[name], host, logger));
   return {
     get tools() { return loaded.flatMap((p) => p.tools ?? []); },
     get resources() { return loaded.flatMap((p) => p.resources ?? []); },
@@ -74,4 +78,18 @@ export function loadPlugins(names: readonly string[], pluginConfig: Readonly<Rec
       results.forEach((r, i) => r.status === 'rejected' && logger.warn(`plugin ${names[i]} did not close cleanly: ${String(r.reason)}`));
     },
   };
+}
+
+async function loadOne(name: string, config: unknown, host: PluginHost, logger: Logger): Promise<PluginContents> {
+  const builtIn = Object.hasOwn(KNOWN_PLUGINS, name) ? KNOWN_PLUGINS[name] : undefined;
+  try {
+    const contents = builtIn ? await builtIn(config, host) : loadPackagePlugin(name, config);
+    if (!contents.onOfferingsChanged && (contents.tools?.length ?? 0) + (contents.resources?.length ?? 0) + (contents.prompts?.length ?? 0) + (contents.resourceTemplates?.length ?? 0) === 0) {
+      logger.warn(`plugin ${name} is enabled but offers nothing: give it a section in PIMCP_NODE_PLUGIN_CONFIG (deny by default)`);
+    }
+    return contents;
+  } catch (error) {
+    if (error instanceof PimcpError) throw new ConfigError([`plugin ${name}: ${error.message}`]);
+    throw error;
+  }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { UriTemplate } from '@modelcontextprotocol/server';
+import type { UriTemplate } from '@modelcontextprotocol/server';
 import {
   type PromptSpec, type ResourceSpec, type ResourceTemplateSpec, type OfferingContext, type ArgumentCompleter,
   toPromptDefinition, toResourceDefinition, toResourceTemplateDefinition,
@@ -47,7 +47,7 @@ export class OfferingHost {
     const prompts = new Map<string, PromptSpec>();
     for (const resource of contents.resources ?? []) uniqueInto(resources, resource.uri, resource, 'resources share the URI');
     for (const prompt of contents.prompts ?? []) uniqueInto(prompts, prompt.name, prompt, 'prompts share the name');
-    const templates = (contents.resourceTemplates ?? []).map((spec) => ({ spec, matcher: new UriTemplate(spec.uriTemplate) }));
+    const templates = (contents.resourceTemplates ?? []).map((spec) => ({ spec, matcher: uriTemplate(spec.uriTemplate) }));
     this.resources.clear();
     resources.forEach((v, k) => this.resources.set(k, v));
     this.prompts.clear();
@@ -193,4 +193,13 @@ function checkedContents(result: unknown, uri: string): Record<string, unknown> 
   const contents = (result as { contents?: unknown } | undefined)?.contents;
   if (!Array.isArray(contents)) throw new Error(`the reader of "${uri.slice(0, 200)}" returned no contents array`);
   return result as Record<string, unknown>;
+}
+
+/**
+ * The MCP SDK's RFC 6570 matcher, loaded when a plugin offers resource templates: the SDK costs an edge node
+ * megabytes of memory that nodes without templates need not pay (ADR 0018).
+ */
+function uriTemplate(template: string): UriTemplate {
+  const { UriTemplate: Matcher } = require('@modelcontextprotocol/server') as typeof import('@modelcontextprotocol/server');
+  return new Matcher(template);
 }

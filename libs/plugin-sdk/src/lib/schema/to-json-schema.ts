@@ -1,4 +1,4 @@
-import { toJSONSchema, type ZodType } from 'zod';
+import type { ZodType } from 'zod';
 import type { JsonSchemaObject } from '@pimcp/protocol';
 
 /** A tool's schema as a plugin author writes it: JSON Schema, or a zod schema (converted once, at definition). */
@@ -10,5 +10,9 @@ export function isZodSchema(schema: unknown): schema is ZodType {
 
 /** JSON Schema (2020-12) for the manifest and for validation: every host validates the same way, by JSON Schema. */
 export function toJsonSchema(schema: SchemaInput): JsonSchemaObject {
-  return isZodSchema(schema) ? (toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchemaObject) : schema;
+  if (!isZodSchema(schema)) return schema;
+  // Required here: a zod schema means its author loaded zod already, and a node whose tools use JSON Schema
+  // never pays for zod (megabytes of heap; ADR 0018).
+  const { toJSONSchema } = require('zod') as typeof import('zod');
+  return toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchemaObject;
 }

@@ -9,8 +9,19 @@ const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
 const options = { strict: false, allErrors: true, validateFormats: false } as const;
 // Arguments get `default` values filled in (on a copy), so handlers see what the schema promises;
 // results are only checked, never changed.
-const filling = { draft2020: new Ajv2020({ ...options, useDefaults: true }), draft07: new Ajv({ ...options, useDefaults: true }) };
-const checking = { draft2020: new Ajv2020(options), draft07: new Ajv(options) };
+// Each instance is made on first use: an Ajv instance holds its compiled meta-schema, and most nodes only ever need
+// the draft 2020-12 ones (ADR 0018).
+const instances = new Map<string, Ajv>();
+function ajvFor(draft07: boolean, fillDefaults: boolean): Ajv {
+  const key = `${draft07 ? 'draft07' : 'draft2020'}:${fillDefaults ? 'filling' : 'checking'}`;
+  let ajv = instances.get(key);
+  if (!ajv) {
+    const settings = { ...options, useDefaults: fillDefaults };
+    ajv = draft07 ? new Ajv(settings) : new Ajv2020(settings);
+    instances.set(key, ajv);
+  }
+  return ajv;
+}
 
 export type ProblemFinder = (value: unknown) => FieldProblem[];
 
@@ -20,8 +31,7 @@ export type ProblemFinder = (value: unknown) => FieldProblem[];
  */
 export function compileSchema(schema: Record<string, unknown>, root: string, fillDefaults = false): ProblemFinder {
   const dialect = typeof schema['$schema'] === 'string' ? (schema['$schema'] as string) : '';
-  const ajv = fillDefaults ? filling : checking;
-  const validate: ValidateFunction = (dialect.startsWith(DRAFT_07) ? ajv.draft07 : ajv.draft2020).compile(schema);
+  const validate: ValidateFunction = ajvFor(dialect.startsWith(DRAFT_07), fillDefaults).compile(schema);
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => toProblem(e, root)));
 }
 

@@ -1,0 +1,83 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+// The e2e needs a real registry for the spawned node to join; the app itself never imports it.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { bootstrapRegistry, registryConfig, type RunningRegistry } from '@pimcp/registry-server';
+import { EtcdProcess, pollUntil } from '@pimcp/testing';
+import { EdgeNodeProcess } from './edge-node-process';
+
+const PROBE = join(__dirname, 'support/loaded-packages.probe.cjs');
+
+// What an idle node must not load unless configured to (ADR 0018, the memory budget in docs/benchmarks.md):
+// each costs megabytes of heap, and none is needed by a node that does not use it.
+const LOADED_ONLY_WHEN_CONFIGURED = ['@aws-sdk/client-s3', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'ioredis', 'yaml', 'zod', 'pg'];
+
+describe('edge-node boot dependencies (e2e: which npm packages the built bundle loads)', () => {
+  let etcd: EtcdProcess;
+  let registry: RunningRegistry;
+  const processes: EdgeNodeProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'pimcp-boot-deps-'));
+
+  /** Starts the built node with the probe preloaded, waits until it joined, and lists the packages it loaded. */
+  async function packagesLoadedBy(nodeId: string, env: Record<string, string> = {}): Promise<string[]> {
+    const out = join(dir, `${nodeId}.txt`);
+    const { node } = await EdgeNodeProcess.start({
+      PIMCP_NODE_ID: nodeId,
+      PIMCP_NODE_LINK_PORT: '0',
+      PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
+      NODE_OPTIONS: `--require=${PROBE}`,
+      PIMCP_LOADED_PACKAGES_OUT: out,
+      ...env,
+    });
+    processes.push(node);
+    node.signal('SIGUSR2');
+    await pollUntil(() => existsSync(out), { timeoutMs: 10_000, intervalMs: 50, description: `${out} from the probe` });
+    await node.stop();
+    return readFileSync(out, 'utf8').split('\n');
+  }
+
+  beforeAll(async () => {
+    etcd = await EtcdProcess.start();
+    const config = registryConfig.load({ env: { PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' } });
+    registry = await bootstrapRegistry({ config, logger: false });
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop()));
+    await registry?.close();
+    await etcd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an idle node with every built-in plugin enabled but unconfigured loads none of the optional dependencies', async () => {
+    const loaded = await packagesLoadedBy('boot-idle', { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' });
+    expect(loaded).toContain('@nestjs/microservices');
+    expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+  });
+
+  it('a typical node (file root, shell.run with one executable, a directory store) loads none of them either', async () => {
+    const loaded = await packagesLoadedBy('boot-typical', {
+      PIMCP_NODE_FILE_ROOT: dir,
+      PIMCP_NODE_PLUGINS: 'shell.run,storage',
+      PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({
+        'shell.run': { workingDirectory: dir, executables: { [process.execPath]: { args: [] } } },
+        storage: { stores: { objects: { kind: 'directory', root: dir } } },
+      }),
+    });
+    expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+  });
+
+  it('loads the MCP server SDK for the node\'s own endpoint, and the AWS SDK for an S3 store', async () => {
+    const loaded = await packagesLoadedBy('boot-configured', {
+      PIMCP_NODE_MCP_ENABLED: 'true',
+      PIMCP_NODE_MCP_PORT: '0',
+      PIMCP_NODE_PLUGINS: 'storage',
+      PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({
+        storage: { stores: { bucket: { kind: 's3', bucket: 'boot-deps', region: 'eu-central-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, accessKeyIdEnv: 'BOOT_KEY', secretAccessKeyEnv: 'BOOT_SECRET' } } },
+      }),
+      BOOT_KEY: 'AKIABOOTDEPS', BOOT_SECRET: 'boot-deps-secret-0123456789',
+    });
+    expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3']));
+  });
+});
