@@ -8,3 +8,4 @@ export * from './lib/offerings/offering-definitions';
 export * from './lib/offerings/define-offerings';
 export * from './lib/context/context-handle';
 export * from './lib/schema/to-json-schema';
+export * from './lib/testing/test-tool-context';
