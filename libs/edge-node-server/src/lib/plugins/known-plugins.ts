@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { aiInferPlugin, parseAiInferConfig } from '@pimcp/builtin-plugins';
 import {
   dbQueryPlugin, httpRequestPlugin, logTailPlugin, parseDbQueryConfig, parseHttpRequestConfig, parseLogTailConfig,
   parseShellRunConfig, parseStorageConfig, parseVectorConfig, shellRunPlugin, storagePlugin, vectorPlugin,
@@ -27,6 +28,7 @@ export const KNOWN_PLUGINS: Record<string, (config: unknown, host: PluginHost) =
   'db.query': (config) => dbQueryPlugin(parseDbQueryConfig(config, 'pluginConfig["db.query"]')),
   storage: (config) => storagePlugin(parseStorageConfig(config, 'pluginConfig.storage')),
   vector: (config) => vectorPlugin(parseVectorConfig(config, 'pluginConfig.vector')),
+  'ai.infer': (config) => aiInferPlugin(parseAiInferConfig(config, 'pluginConfig["ai.infer"]')),
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
   'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),
