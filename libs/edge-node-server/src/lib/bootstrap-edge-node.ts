@@ -15,7 +15,7 @@ import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
 import { LocalMcpServer } from './local-mcp/local-mcp-server';
-import { loadPlugins } from './plugins/known-plugins';
+import { type PluginChange, PluginSet } from './plugins/plugin-set';
 import { builtinTools } from './tools/builtin-tools';
 
 /** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
@@ -39,6 +39,12 @@ export interface RunningEdgeNode {
   localMcpUrl?: string;
   invoker: ToolInvoker;
   offerings: OfferingHost;
+  /**
+   * Applies a new plugin list and plugin config without a restart (SIGHUP, or the PIMCP_CONFIG file changed):
+   * loads what is new, re-publishes the manifest, and closes what was removed once its calls are done. A bad
+   * config throws and changes nothing.
+   */
+  reloadPlugins(config: Pick<EdgeNodeConfig, 'plugins' | 'pluginConfig'>): Promise<PluginChange>;
   /** Leaves the registry (tools vanish at once), lets in-flight calls finish within the grace period, then stops. */
   shutdown(): Promise<void>;
 }
@@ -47,9 +53,11 @@ export interface RunningEdgeNode {
 export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<RunningEdgeNode> {
   const { config } = options;
   const logger = new Logger(`edge-node:${config.nodeId}`);
-  const plugins = loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
-  await plugins.ready();
-  const tools = [...(await builtinTools(config)), ...plugins.tools, ...(options.tools ?? [])];
+  const plugins = new PluginSet({ nodeId: config.nodeId });
+  await plugins.start(config.plugins, config.pluginConfig);
+  const builtin = await builtinTools(config);
+  const toolsWith = (pluginTools: ToolDefinition[]) => [...builtin, ...pluginTools, ...(options.tools ?? [])];
+  const tools = toolsWith(plugins.contents().tools);
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
@@ -57,11 +65,12 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
   });
   const extra = options.offerings ?? {};
-  const offerings = new OfferingHost({
-    resources: [...plugins.resources, ...(extra.resources ?? [])],
-    resourceTemplates: [...plugins.resourceTemplates, ...(extra.resourceTemplates ?? [])],
-    prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
-  }, { nodeId: config.nodeId });
+  const offeringsWith = (contents: Omit<PluginContents, 'tools'>) => ({
+    resources: [...(contents.resources ?? []), ...(extra.resources ?? [])],
+    resourceTemplates: [...(contents.resourceTemplates ?? []), ...(extra.resourceTemplates ?? [])],
+    prompts: [...(contents.prompts ?? []), ...(extra.prompts ?? [])],
+  });
+  const offerings = new OfferingHost(offeringsWith(plugins.contents()), { nodeId: config.nodeId });
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId);
   const link = await startLink(config, handlers, options.logger ?? logger);
   const linkAddress = link.address;
@@ -73,7 +82,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const registryUrl = new URL(config.registryUrl);
   const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
   const manifest = (): NodeManifest => ({
-    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: tools.map(toCapabilityDefinition),
+    nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: invoker.list().map(toCapabilityDefinition),
     ...(offerings.isEmpty ? {} : offerings.definitions()),
   }) as NodeManifest;
   const membership = new NodeMembership(registry, manifest, {
@@ -88,6 +97,22 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     ...(localMcp ? { localMcpUrl: localMcp.url } : {}),
     invoker,
     offerings,
+    reloadPlugins: (next) => plugins.apply(next.plugins, next.pluginConfig, {
+      install: (contents) => {
+        const previous = invoker.list();
+        invoker.replaceTools(toolsWith(contents.tools));
+        try {
+          offerings.replace(offeringsWith(contents));
+        } catch (error) {
+          invoker.replaceTools(previous);
+          throw error;
+        }
+      },
+      publish: () => membership.republish(),
+      settled: async (gone) => {
+        if (!(await invoker.settled(gone, config.shutdownGraceMs))) logger.warn(`calls of removed tools still running after ${config.shutdownGraceMs} ms; closing their plugins anyway`);
+      },
+    }),
     shutdown: () => {
       stopping ??= (async () => {
         await membership.stop();

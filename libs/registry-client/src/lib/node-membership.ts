@@ -36,6 +36,17 @@ export class NodeMembership {
     return this.joined;
   }
 
+  /**
+   * Publishes the current manifest again (the node's plugins changed): a re-join, which the registry applies in
+   * one transaction under a new lease (ADR 0002), so watchers see only the difference. Heartbeats carry on.
+   */
+  async republish(): Promise<void> {
+    if (this.stopped) return;
+    await this.start();
+    const reply = await this.client.join(this.manifest());
+    this.logger.log(`manifest published again (revision ${reply.revision})`);
+  }
+
   /** Stops heartbeating and leaves the registry, so the node's tools disappear at once. */
   async stop(): Promise<void> {
     this.stopped = true;

@@ -35,9 +35,22 @@ export class OfferingHost {
     contents: { resources?: ResourceSpec[]; resourceTemplates?: ResourceTemplateSpec[]; prompts?: PromptSpec[] },
     private readonly options: OfferingHostOptions = {},
   ) {
-    for (const resource of contents.resources ?? []) uniqueInto(this.resources, resource.uri, resource, 'resources share the URI');
-    for (const prompt of contents.prompts ?? []) uniqueInto(this.prompts, prompt.name, prompt, 'prompts share the name');
-    for (const spec of contents.resourceTemplates ?? []) this.templates.push({ spec, matcher: new UriTemplate(spec.uriTemplate) });
+    this.replace(contents);
+  }
+
+  /** Swaps what the node offers (a plugin config reload); requests already running finish. Throws, changing nothing, on a clash. */
+  replace(contents: { resources?: ResourceSpec[]; resourceTemplates?: ResourceTemplateSpec[]; prompts?: PromptSpec[] }): void {
+    const resources = new Map<string, ResourceSpec>();
+    const prompts = new Map<string, PromptSpec>();
+    for (const resource of contents.resources ?? []) uniqueInto(resources, resource.uri, resource, 'resources share the URI');
+    for (const prompt of contents.prompts ?? []) uniqueInto(prompts, prompt.name, prompt, 'prompts share the name');
+    const templates = (contents.resourceTemplates ?? []).map((spec) => ({ spec, matcher: new UriTemplate(spec.uriTemplate) }));
+    this.resources.clear();
+    this.prompts.clear();
+    this.templates.length = 0;
+    for (const [uri, resource] of resources) this.resources.set(uri, resource);
+    for (const [name, prompt] of prompts) this.prompts.set(name, prompt);
+    this.templates.push(...templates);
   }
 
   /** The manifest entries (definitions without handlers). */
