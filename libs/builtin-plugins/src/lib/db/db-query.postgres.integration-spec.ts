@@ -108,7 +108,7 @@ describe('db.query on PostgreSQL', () => {
     expect(await count()).toBe(before + 1);
   });
 
-  it('stops a query at its time limit with a tool error, and the next call works', async () => {
+  it('stops a query at its time limit with a tool error, without waiting for the server', async () => {
     const started = Date.now();
     const slow = await query({ database: 'shop', sql: 'SELECT count(*) FROM generate_series(1, 200000000)' }, { deadline: Date.now() + 300 });
     expect(slow.isError).toBe(true);

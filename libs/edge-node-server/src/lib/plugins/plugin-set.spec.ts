@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { PluginContents } from '@pimcp/plugin-sdk';
 import { PluginSet, type PluginSetHooks } from './plugin-set';
 
-/** A package plugin in a temp node_modules that records its ready/close calls in a file-free global. */
+/** A package plugin in a temp node_modules that records its ready/close calls in a global array. */
 function installRecordingPlugin(): string {
   const dir = mkdtempSync(join(tmpdir(), 'pimcp-plugin-set-'));
   const pkg = join(dir, 'node_modules', 'pimcp-plugin-recorder');
