@@ -42,6 +42,8 @@ export default [
                         { sourceTag: "scope:edge-node", onlyDependOnLibsWithTags: ["scope:shared", "scope:edge-node"] },
                         // The CLI composes every service into the all-in-one `pimcp up`.
                         { sourceTag: "scope:cli", onlyDependOnLibsWithTags: ["scope:shared", "scope:cli", "scope:gateway", "scope:registry", "scope:context-sync", "scope:edge-node"] },
+                        // Plugin packages (nx g @pimcp/generators:plugin) build on the SDK only.
+                        { sourceTag: "scope:plugins", onlyDependOnLibsWithTags: ["scope:shared"] },
                         { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared"] }
                     ]
                 }

@@ -20,3 +20,6 @@ export * from './lib/vector/vector.config';
 export * from './lib/vector/vector.plugin';
 export * from './lib/vector/vector-index';
 export * from './lib/vector/vector-file.error';
+export * from './lib/ai/ai-infer.config';
+export * from './lib/ai/ai-infer.tool';
+export * from './lib/ai/ai-infer.plugin';

@@ -9,3 +9,4 @@ export * from './lib/offerings/define-offerings';
 export * from './lib/context/context-handle';
 export * from './lib/schema/to-json-schema';
 export * from './lib/client-request-error';
+export * from './lib/testing/test-tool-context';

@@ -15,9 +15,9 @@ import { EdgeNodeServerModule } from './edge-node-server.module';
 import { LinkConnections } from './link/link-connections';
 import { advertisedHost } from './link/advertised-host';
 import { invocationGuardFrom } from './link/invocation-guard.factory';
-import { loadPlugins } from './plugins/known-plugins';
 import type { NodeObservability } from './observability/node-observability';
 import { TracingToolInvoker } from './observability/tracing.tool-invoker';
+import { type PluginChange, PluginSet } from './plugins/plugin-set';
 import { builtinTools } from './tools/builtin-tools';
 
 /** At shutdown, how long the last results may take to leave before the link's sockets are destroyed. */
@@ -41,6 +41,12 @@ export interface RunningEdgeNode {
   localMcpUrl?: string;
   invoker: ToolInvoker;
   offerings: OfferingHost;
+  /**
+   * Applies a new plugin list and plugin config without a restart (SIGHUP, or the PIMCP_CONFIG file changed):
+   * loads what is new, re-publishes the manifest, and closes what was removed once its calls are done. A bad
+   * config throws and changes nothing.
+   */
+  reloadPlugins(config: Pick<EdgeNodeConfig, 'plugins' | 'pluginConfig'>): Promise<PluginChange>;
   /** Leaves the registry (tools vanish at once), lets in-flight calls finish within the grace period, then stops. */
   shutdown(): Promise<void>;
 }
@@ -51,26 +57,37 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   // Before plugins start: a node that would accept unsigned calls must not come up at all.
   const guard = invocationGuardFrom(config);
-  const plugins = await loadPlugins(config.plugins, config.pluginConfig, { nodeId: config.nodeId });
-  await plugins.ready();
-  const builtins = await builtinTools(config);
-  const allTools = () => [...builtins, ...plugins.tools, ...(options.tools ?? [])];
+  const plugins = new PluginSet({ nodeId: config.nodeId });
+  await plugins.start(config.plugins, config.pluginConfig);
+  const builtin = await builtinTools(config);
+  const toolsWith = (pluginTools: ToolDefinition[]) => [...builtin, ...pluginTools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
   let observability: NodeObservability | undefined;
-  const invoker = new TracingToolInvoker(allTools(), {
+  const invoker = new TracingToolInvoker(toolsWith(plugins.contents().tools), {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
     onCallEnded: (tool, outcome, ms) => observability?.metrics.callEnded(tool, outcome, ms),
   });
   const extra = options.offerings ?? {};
-  const allOfferings = () => ({
-    resources: [...plugins.resources, ...(extra.resources ?? [])],
-    resourceTemplates: [...plugins.resourceTemplates, ...(extra.resourceTemplates ?? [])],
-    prompts: [...plugins.prompts, ...(extra.prompts ?? [])],
+  const offeringsWith = (contents: Omit<PluginContents, 'tools'>) => ({
+    resources: [...(contents.resources ?? []), ...(extra.resources ?? [])],
+    resourceTemplates: [...(contents.resourceTemplates ?? []), ...(extra.resourceTemplates ?? [])],
+    prompts: [...(contents.prompts ?? []), ...(extra.prompts ?? [])],
   });
-  const offerings = new OfferingHost(allOfferings(), { nodeId: config.nodeId });
+  const offerings = new OfferingHost(offeringsWith(plugins.contents()), { nodeId: config.nodeId });
+  /** Swaps what the node hosts for the plugins' current contents; throws, changing nothing, on a clash. */
+  const install = (contents: Omit<PluginContents, 'ready' | 'close'>) => {
+    const previous = invoker.list();
+    invoker.replaceTools(toolsWith(contents.tools ?? []));
+    try {
+      offerings.replace(offeringsWith(contents));
+    } catch (error) {
+      invoker.replaceTools(previous);
+      throw error;
+    }
+  };
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId, guard);
   const link = await startLink(config, handlers, options.logger);
   const linkAddress = link.address;
@@ -102,8 +119,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   // Registered before the first join: a change meanwhile is in the manifest that join reads, or re-published after it.
   plugins.onOfferingsChanged(() => {
     try {
-      invoker.replaceTools(allTools());
-      offerings.replace(allOfferings());
+      install(plugins.contents());
     } catch (err) {
       logger.error(`a plugin's offerings changed into a set this node cannot host; keeping the previous set: ${(err as Error).message}`);
       return;
@@ -119,6 +135,13 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     ...(localMcp ? { localMcpUrl: localMcp.url } : {}),
     invoker,
     offerings,
+    reloadPlugins: (next) => plugins.apply(next.plugins, next.pluginConfig, {
+      install,
+      publish: () => membership.republish(),
+      settled: async (gone) => {
+        if (!(await invoker.settled(gone, config.shutdownGraceMs))) logger.warn(`calls of removed tools still running after ${config.shutdownGraceMs} ms; closing their plugins anyway`);
+      },
+    }),
     shutdown: () => {
       stopping ??= (async () => {
         await membership.stop();

@@ -1,6 +1,7 @@
 import { isAbsolute, normalize } from 'node:path';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ConfigProblems, isEmptyConfig } from '../common/config-problems';
+import { type PostgresConnection, postgresConnection, PostgresFieldsDto } from './postgres-connection';
 import { sqlShape } from './sql-shape';
 
 const MIB = 1024 * 1024;
@@ -13,9 +14,17 @@ export const DB_QUERY_DEFAULTS = {
   busyTimeoutMs: 1000,
 } as const;
 
-class DatabaseDto {
-  @IsString()
-  path!: string;
+class DatabaseDto extends PostgresFieldsDto {
+  /** sqlite (a file on the node, the default) or postgres (a server, usually for cloud nodes). */
+  @IsOptional() @IsIn(['sqlite', 'postgres'], { message: 'kind is sqlite or postgres' })
+  kind?: 'sqlite' | 'postgres';
+
+  @IsOptional() @IsString()
+  path?: string;
+
+  /** Declared only so that a password in the config gets its own message (see postgresConnection). */
+  @IsOptional()
+  password?: unknown;
 
   /** Callers may send their own read-only SQL (default), or only run named statements. */
   @IsOptional() @IsBoolean()
@@ -48,7 +57,11 @@ class DbQueryConfigDto {
 
 export interface DatabaseEntry {
   readonly name: string;
+  readonly kind: 'sqlite' | 'postgres';
+  /** The SQLite file (kind sqlite; empty for postgres). */
   readonly path: string;
+  /** The server (kind postgres). */
+  readonly postgres?: PostgresConnection;
   readonly allowQueries: boolean;
   readonly allowWrites: boolean;
   /** Statement name to SQL, exactly as the operator wrote it. */
@@ -78,9 +91,10 @@ export function parseDbQueryConfig(raw: unknown, at = ''): DbQueryConfig {
     if (!NAME_PATTERN.test(name)) problems.add(field, 'database names are a letter, then letters, digits, "_" or "-" (at most 64)');
     const dto = problems.dto(DatabaseDto, value, field);
     if (!dto) continue;
-    if (typeof dto.path === 'string' && (!isAbsolute(dto.path) || normalize(dto.path) !== dto.path)) {
-      problems.add(`${field}.path`, 'must be the absolute, normalised path of an SQLite file');
-    }
+    const kind = dto.kind ?? 'sqlite';
+    const postgres = kind === 'postgres' ? postgresConnection(dto, field, problems) : undefined;
+    if (kind === 'sqlite') sqliteFieldProblems(dto, field, problems);
+    else if (dto.path !== undefined) problems.add(`${field}.path`, 'a postgres database has no path; give url or host, database and user');
     const statements = new Map<string, string>();
     for (const [statement, sql, path] of problems.entries(dto.statements, `${field}.statements`)) {
       if (!NAME_PATTERN.test(statement)) problems.add(path, 'statement names are a letter, then letters, digits, "_" or "-"');
@@ -88,7 +102,7 @@ export function parseDbQueryConfig(raw: unknown, at = ''): DbQueryConfig {
       else statements.set(statement, sql);
     }
     if (dto.allowQueries === false && statements.size === 0) problems.add(field, 'allows neither queries nor named statements; remove it or add statements');
-    databases.set(name, { name, path: dto.path, allowQueries: dto.allowQueries ?? true, allowWrites: dto.allowWrites ?? false, statements });
+    databases.set(name, { name, kind, path: dto.path ?? '', ...(postgres ? { postgres } : {}), allowQueries: dto.allowQueries ?? true, allowWrites: dto.allowWrites ?? false, statements });
   }
   problems.throwIfAny();
   return {
@@ -98,4 +112,14 @@ export function parseDbQueryConfig(raw: unknown, at = ''): DbQueryConfig {
     maxResultBytes: config.maxResultBytes ?? DB_QUERY_DEFAULTS.maxResultBytes,
     busyTimeoutMs: config.busyTimeoutMs ?? DB_QUERY_DEFAULTS.busyTimeoutMs,
   };
+}
+
+const POSTGRES_FIELDS = ['url', 'host', 'port', 'database', 'user', 'passwordEnv', 'ssl', 'password'] as const;
+
+function sqliteFieldProblems(dto: DatabaseDto, field: string, problems: ConfigProblems): void {
+  if (typeof dto.path !== 'string') problems.add(`${field}.path`, 'is required for an SQLite database (or set kind: postgres)');
+  else if (!isAbsolute(dto.path) || normalize(dto.path) !== dto.path) problems.add(`${field}.path`, 'must be the absolute, normalised path of an SQLite file');
+  for (const key of POSTGRES_FIELDS) {
+    if (dto[key] !== undefined) problems.add(`${field}.${key}`, 'is a postgres setting; add kind: postgres or remove it');
+  }
 }

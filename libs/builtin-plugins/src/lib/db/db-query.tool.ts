@@ -2,6 +2,8 @@ import { defineTool, ToolError, type ToolDefinition, type ToolResult } from '@pi
 import { clip } from '../common/utf8-boundary';
 import type { DatabaseEntry, DbQueryConfig } from './db-query.config';
 import { INTROSPECTION_PRAGMAS, readOnlySqlRefusal } from './read-only-sql';
+import { sqlShape } from './sql-shape';
+import { type PostgresJob, PostgresPools, type PostgresReply, runPostgresJob } from './postgres-query';
 import type { SqliteJob, SqliteReply } from './sqlite-job';
 import { runSqliteJob } from './sqlite-process-run';
 
@@ -19,13 +21,14 @@ const PARAM_VALUE = { type: ['string', 'number', 'boolean', 'null'], maxLength: 
 const SQL_MAX_CHARS = 20_000;
 
 /**
- * Runs one parameterized statement against an SQLite file the node operator named. Callers' own SQL is
- * read-only three times over: a lexer admits one SELECT/WITH/VALUES (or an introspection PRAGMA), an
- * SQLite authorizer denies everything but reads, and the connection is opened read-only. Writes happen
- * only through statements declared in the config, on databases with allowWrites. Each call runs in a
- * child process that is killed at the time limit.
+ * Runs one parameterized statement against an SQLite file or a PostgreSQL database the node operator named.
+ * Callers' own SQL is read-only at every layer: a lexer admits one SELECT/WITH/VALUES (or, on SQLite, an
+ * introspection PRAGMA); SQLite runs it under an authorizer that denies everything but reads on a read-only
+ * connection, in a child process killed at the time limit; PostgreSQL runs it inside a READ ONLY transaction with
+ * statement_timeout and a server-side row limit. Writes happen only through statements declared in the config,
+ * on databases with allowWrites.
  */
-export function dbQueryTool(config: DbQueryConfig): ToolDefinition {
+export function dbQueryTool(config: DbQueryConfig, pools: PostgresPools = new PostgresPools()): ToolDefinition {
   return defineTool<DbQueryArgs>({
     name: 'db.query',
     description: describeTool(config),
@@ -59,15 +62,20 @@ export function dbQueryTool(config: DbQueryConfig): ToolDefinition {
       },
       required: ['database', 'columns', 'rows', 'rowCount', 'truncated', 'durationMs'],
     },
-    annotations: { title: 'Query an SQLite database', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+    annotations: { title: 'Query a database', readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
     version: '1.0.0',
     costClass: 'standard',
     handler: async (args, ctx) => {
       const started = performance.now();
       const database = databaseOf(config, args.database);
-      const job = jobFor(config, database, args);
       const timeoutMs = Math.max(1, Math.min(config.timeoutMs, ctx.deadline - Date.now()));
-      const reply = await runSqliteJob(job, timeoutMs, ctx.signal);
+      if (database.kind === 'postgres' && database.postgres) {
+        const job = postgresJobFor(config, database, args, timeoutMs);
+        const reply = await runPostgresJob(pools.pool(database.name, database.postgres, timeoutMs), job, ctx.signal);
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        return toResult(database, reply, Math.round(performance.now() - started));
+      }
+      const reply = await runSqliteJob(jobFor(config, database, args), timeoutMs, ctx.signal);
       return toResult(database, reply, Math.round(performance.now() - started));
     },
   });
@@ -79,25 +87,57 @@ function databaseOf(config: DbQueryConfig, name: string): DatabaseEntry {
   return database;
 }
 
-function jobFor(config: DbQueryConfig, database: DatabaseEntry, args: DbQueryArgs): SqliteJob {
+/** The declared statement named by `statement`, or a refusal saying which exist. */
+function declaredStatement(database: DatabaseEntry, name: string): string {
+  const sql = database.statements.get(name);
+  if (sql === undefined) {
+    const known = [...database.statements.keys()].join(', ') || 'none';
+    throw new ToolError(`no statement named "${clip(name, 100)}" for database "${database.name}"; statements: ${known}`);
+  }
+  return sql;
+}
+
+function checkOneOf(args: DbQueryArgs): void {
   if ((args.sql === undefined) === (args.statement === undefined)) {
     throw new ToolError('give exactly one of "sql" (a read-only query) and "statement" (the name of a declared statement)');
   }
+}
+
+/** Caller SQL may not change data: the same lexer as SQLite, PRAGMAs excluded (PostgreSQL has none). */
+function postgresJobFor(config: DbQueryConfig, database: DatabaseEntry, args: DbQueryArgs, timeoutMs: number): PostgresJob {
+  checkOneOf(args);
+  if (args.params !== undefined && !Array.isArray(args.params)) {
+    throw new ToolError(`database "${database.name}" is PostgreSQL, which takes positional parameters: write $1, $2, ... in the SQL and pass params as a list`);
+  }
+  const base = { params: args.params ?? [], maxRows: Math.min(args.maxRows ?? config.maxRows, config.maxRows), maxResultBytes: config.maxResultBytes, timeoutMs };
+  if (args.statement !== undefined) {
+    return { ...base, sql: declaredStatement(database, args.statement), readOnly: !database.allowWrites, limitOnServer: false };
+  }
+  refuseUnlessQueriesAllowed(database);
+  const sql = args.sql ?? '';
+  const refusal = readOnlySqlRefusal(sql);
+  if (refusal) throw new ToolError(refusal);
+  const keyword = sqlShape(sql).tokens[0];
+  if (keyword === 'PRAGMA') throw new ToolError('PRAGMA is SQLite; on PostgreSQL query information_schema or pg_catalog instead');
+  return { ...base, sql, readOnly: true, limitOnServer: keyword !== 'EXPLAIN' };
+}
+
+function refuseUnlessQueriesAllowed(database: DatabaseEntry): void {
+  if (!database.allowQueries) {
+    throw new ToolError(`database "${database.name}" runs only its declared statements (${[...database.statements.keys()].join(', ')}); pass "statement" instead of "sql"`);
+  }
+}
+
+function jobFor(config: DbQueryConfig, database: DatabaseEntry, args: DbQueryArgs): SqliteJob {
+  checkOneOf(args);
   const base = {
     path: database.path, params: normalisedParams(args.params), pragmas: INTROSPECTION_PRAGMAS,
     maxRows: Math.min(args.maxRows ?? config.maxRows, config.maxRows), maxResultBytes: config.maxResultBytes, busyTimeoutMs: config.busyTimeoutMs,
   };
   if (args.statement !== undefined) {
-    const sql = database.statements.get(args.statement);
-    if (sql === undefined) {
-      const known = [...database.statements.keys()].join(', ') || 'none';
-      throw new ToolError(`no statement named "${clip(args.statement, 100)}" for database "${database.name}"; statements: ${known}`);
-    }
-    return { ...base, sql, readOnly: !database.allowWrites, restricted: false };
+    return { ...base, sql: declaredStatement(database, args.statement), readOnly: !database.allowWrites, restricted: false };
   }
-  if (!database.allowQueries) {
-    throw new ToolError(`database "${database.name}" runs only its declared statements (${[...database.statements.keys()].join(', ')}); pass "statement" instead of "sql"`);
-  }
+  refuseUnlessQueriesAllowed(database);
   const refusal = readOnlySqlRefusal(args.sql ?? '');
   if (refusal) throw new ToolError(refusal);
   return { ...base, sql: args.sql ?? '', readOnly: true, restricted: true };
@@ -111,11 +151,12 @@ function normalisedParams(params: DbQueryArgs['params']): SqliteJob['params'] {
   return Object.fromEntries(Object.entries(params).map(([key, value]) => [key, bind(value)]));
 }
 
-function toResult(database: DatabaseEntry, reply: SqliteReply, durationMs: number): ToolResult {
-  if (!reply.ok) throw new ToolError(explain(database, reply.message));
+function toResult(database: DatabaseEntry, reply: SqliteReply | PostgresReply, durationMs: number): ToolResult {
+  if (!reply.ok) throw new ToolError(database.kind === 'postgres' ? explainPostgres(database, reply) : explain(database, reply.message));
   const structured = {
     database: database.name, columns: reply.columns, rows: reply.rows, rowCount: reply.rows.length, truncated: reply.truncated,
-    ...(reply.changes !== undefined ? { changes: reply.changes, lastInsertRowid: reply.lastInsertRowid } : {}), durationMs,
+    ...(reply.changes !== undefined ? { changes: reply.changes } : {}),
+    ...('lastInsertRowid' in reply && reply.lastInsertRowid !== undefined ? { lastInsertRowid: reply.lastInsertRowid } : {}), durationMs,
   };
   const summary = reply.changes !== undefined
     ? `${reply.changes} row(s) changed`
@@ -134,12 +175,30 @@ function explain(database: DatabaseEntry, message: string): string {
   return `SQLite error on "${database.name}": ${clip(message, 500)}`;
 }
 
+/** PostgreSQL's message (SQLSTATE in brackets) with what to change for the refusals a caller can meet. */
+function explainPostgres(database: DatabaseEntry, reply: { message: string; code?: string }): string {
+  const message = clip(reply.message, 500);
+  switch (reply.code) {
+    case '25006':
+      return `PostgreSQL refused to write (${message}): db.query runs caller SQL read-only; a change to "${database.name}" needs a named statement declared by the node operator, on a database with allowWrites`;
+    case '57014':
+    case 'TIMEOUT':
+      return `the query on "${database.name}" took longer than the limit and was stopped (${message}); narrow it (WHERE, LIMIT) or ask the operator to raise timeoutMs`;
+    case 'ABORTED':
+      return message;
+    case '42501':
+      return `PostgreSQL denied it (${message}): the node's database user "${database.postgres?.user}" lacks that privilege`;
+    default:
+      return `PostgreSQL error on "${database.name}"${reply.code ? ` [${reply.code}]` : ''}: ${message}`;
+  }
+}
+
 function describeTool(config: DbQueryConfig): string {
   const entries = [...config.databases.values()].slice(0, 40).map((db) => {
     const statements = db.statements.size > 0 ? `; statements: ${[...db.statements.keys()].join(', ')}` : '';
-    return `${db.name}${db.allowQueries ? '' : ' (statements only)'}${statements}`;
+    return `${db.name} (${db.kind === 'postgres' ? 'PostgreSQL, params $1, $2, ...' : 'SQLite'}${db.allowQueries ? '' : ', statements only'})${statements}`;
   });
-  return 'Run one parameterized SQL statement on an SQLite database of this node. Your own SQL must be read-only ' +
-    '(SELECT, WITH, VALUES, EXPLAIN, or a schema PRAGMA such as table_info); changes go through the named statements the node declares. ' +
+  return 'Run one parameterized SQL statement on a database of this node. Your own SQL must be read-only ' +
+    '(SELECT, WITH, VALUES, EXPLAIN, or on SQLite a schema PRAGMA such as table_info); changes go through the named statements the node declares. ' +
     `At most ${config.maxRows} rows and ${config.timeoutMs} ms per call. Databases: ${entries.join(' | ')}.`;
 }

@@ -42,6 +42,7 @@ export const KNOWN_PLUGINS: Record<string, PluginFactory> = {
   'db.query': lazy(() => import('@pimcp/builtin-plugins/db-query')),
   storage: lazy(() => import('@pimcp/builtin-plugins/storage')),
   vector: lazy(() => import('@pimcp/builtin-plugins/vector')),
+  'ai.infer': lazy(() => import('@pimcp/builtin-plugins/ai-infer')),
   'conformance-fixtures': () => conformanceFixtures(),
   'context-demo': () => contextDemo(),
   'routing-fixtures': (config, host) => routingFixtures(host.nodeId, (config ?? {}) as RoutingFixturesConfig),

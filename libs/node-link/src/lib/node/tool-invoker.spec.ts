@@ -227,6 +227,26 @@ describe(ToolInvoker.name, () => {
     });
   });
 
+  describe('replaceTools', () => {
+    it('offers the new set to new calls while a running call of a removed tool finishes; settled() waits for it', async () => {
+      const invoker = newInvoker();
+      const running = lastValueFrom(invoker.invoke(request('test.sleep', { ms: 150 })).pipe(toArray()));
+      await tick();
+      invoker.replaceTools([echo]);
+      expect(invoker.list().map((t) => t.name)).toEqual(['text.echo']);
+      expect((await failure(invoker, request('test.sleep', { ms: 1 }))).code).toBe(ErrorCode.ToolUnknown);
+      expect(await invoker.settled(new Set(['test.sleep']), 5000)).toBe(true);
+      expect((await running).at(-1)).toEqual({ type: 'result', result: { content: [{ type: 'text', text: 'slept' }] } });
+    });
+
+    it('changes nothing when two new tools share a name', () => {
+      const invoker = newInvoker();
+      const before = invoker.list();
+      expect(() => invoker.replaceTools([echo, echo])).toThrow(/two tools are named "text.echo"/);
+      expect(invoker.list()).toEqual(before);
+    });
+  });
+
   describe('drain', () => {
     it('refuses new calls and lets running ones finish within the grace period', async () => {
       const invoker = newInvoker();

@@ -61,15 +61,24 @@ export class ToolInvoker {
     this.replaceTools(tools);
   }
 
-  /** Swaps the hosted tool set (a plugin's tools changed); calls already running finish with the tool they started with. */
+  /**
+   * Swaps the hosted tools (a plugin config reload). Calls already running keep their handler and finish; new
+   * calls see the new set. Throws (changing nothing) when two tools share a name.
+   */
   replaceTools(tools: readonly ToolDefinition[]): void {
-    const byName = new Map<string, ToolDefinition>();
+    const next = new Map<string, ToolDefinition>();
     for (const tool of tools) {
-      if (byName.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
-      byName.set(tool.name, tool);
+      if (next.has(tool.name)) throw new PimcpError(ErrorCode.InvalidManifest, `two tools are named "${tool.name}"; tool names must be unique on a node`);
+      next.set(tool.name, tool);
     }
     this.byName.clear();
-    for (const [name, tool] of byName) this.byName.set(name, tool);
+    for (const [name, tool] of next) this.byName.set(name, tool);
+  }
+
+  /** Resolves when no call of these tools is running any more, or after timeoutMs; true when they all finished. */
+  async settled(tools: ReadonlySet<string>, timeoutMs: number): Promise<boolean> {
+    const running = [...this.inFlight.values()].filter((call) => tools.has(call.tool)).map((call) => call.done);
+    return within(Promise.all(running), timeoutMs);
   }
 
   /** The hosted tools, for listings (the manifest, the node's own MCP endpoint). */
