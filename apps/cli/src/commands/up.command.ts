@@ -7,8 +7,7 @@ import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/
 import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
 import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
 import { createRegistryStore } from '@pimcp/registry-store';
-
-export const STATE_DIR = '.pimcp';
+import { removeUpEndpoints, STATE_DIR, writeUpEndpoints } from '../shared/state-files';
 
 interface UpOptions {
   etcd?: string;
@@ -68,6 +67,8 @@ export function registerUpCommand(program: Command): void {
       const tokenFile = join(STATE_DIR, 'dev-token');
       writeFileSync(tokenFile, `${credentials.mintToken({ subject: 'dev', audience: gateway.mcpUrl })}\n`, { mode: 0o600 });
       chmodSync(tokenFile, 0o600);
+      // Lets `pimcp tools list` and the other commands run in this folder find this instance, whatever ports it got.
+      writeUpEndpoints({ pid: process.pid, mcpUrl: gateway.mcpUrl, registryAdminUrl: registry.httpUrl, contextStatsUrl: contextSync.httpUrl });
       const stores = `${regConfig.etcdHosts.length > 0 ? `etcd at ${regConfig.etcdHosts.join(', ')}` : 'the embedded store'}` +
         `${gwConfig.redisUrl ? ', sessions in Redis' : ''}`;
       process.stdout.write(
@@ -83,6 +84,7 @@ export function registerUpCommand(program: Command): void {
       );
       await waitForSignal();
       process.stdout.write('stopping...\n');
+      removeUpEndpoints(process.pid);
       await Promise.all(nodes.map((n) => n.shutdown()));
       await gateway.close();
       await contextSync.close();

@@ -12,9 +12,15 @@ export const DEV_ISSUER = 'pimcp-dev';
 export class DevCredentials {
   private constructor(readonly privateKeyPem: string, readonly publicKeyPem: string, readonly publicKeyFile: string) {}
 
+  /** The key pair already in dir (`pimcp token mint` must not invent a key the gateway does not know). */
+  static load(dir: string): DevCredentials | undefined {
+    const { privateFile, publicFile } = keyFiles(dir);
+    if (!existsSync(privateFile) || !existsSync(publicFile)) return undefined;
+    return new DevCredentials(readFileSync(privateFile, 'utf8'), readFileSync(publicFile, 'utf8'), publicFile);
+  }
+
   static loadOrCreate(dir: string): DevCredentials {
-    const privateFile = join(dir, 'dev-signing-key.pem');
-    const publicFile = join(dir, 'dev-signing-key.pub.pem');
+    const { privateFile, publicFile } = keyFiles(dir);
     if (!existsSync(privateFile) || !existsSync(publicFile)) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -38,4 +44,8 @@ export class DevCredentials {
       },
     );
   }
+}
+
+function keyFiles(dir: string): { privateFile: string; publicFile: string } {
+  return { privateFile: join(dir, 'dev-signing-key.pem'), publicFile: join(dir, 'dev-signing-key.pub.pem') };
 }
