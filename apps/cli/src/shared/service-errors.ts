@@ -42,7 +42,8 @@ export function gatewayError(url: URL, error: unknown): unknown {
 }
 
 export function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError && /fetch failed/i.test(error.message);
+  // By name, not instanceof: fetch's TypeError may come from another realm (as under jest).
+  return (error as Error | undefined)?.name === 'TypeError' && /fetch failed/i.test((error as Error).message);
 }
 
 function networkReason(error: unknown): string {
