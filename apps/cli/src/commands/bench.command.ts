@@ -3,10 +3,9 @@ import { type BenchReport, runBench } from '../bench/bench-runner';
 import { Activity, interactive } from '../shared/activity';
 import { CliError } from '../shared/cli-error';
 import { addGatewayOptions, addJsonOption, type GatewayOptions, type JsonOption } from '../shared/endpoints';
-import { findTool, type GatewaySession, openGatewaySession } from '../shared/gateway-session';
+import type { GatewaySession } from '../shared/gateway-session';
 import { collect, duration, nonNegativeInt, positiveInt } from '../shared/option-parsers';
 import { printJson, renderTable } from '../shared/output';
-import { gatewayError } from '../shared/service-errors';
 import { buildToolArguments } from '../tools/tool-arguments';
 
 interface BenchOptions extends GatewayOptions, JsonOption {
@@ -34,6 +33,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--timeout <duration>', 'a call that takes longer counts as failed', duration, 30)
     .addHelpText('after', '\nExit code 1 when any call failed (the figures are printed all the same).')))
     .action(async (options: BenchOptions) => {
+      const { findTool, openGatewaySession } = await import('../shared/gateway-session');
+      const { gatewayError } = await import('../shared/gateway-errors');
       const sessions: GatewaySession[] = [];
       let report: BenchReport;
       try {

@@ -3,7 +3,6 @@ import type { CallToolResult } from '@modelcontextprotocol/client';
 import { Activity, interactive } from '../shared/activity';
 import { CliError } from '../shared/cli-error';
 import { addGatewayOptions, addJsonOption, type GatewayOptions, type JsonOption } from '../shared/endpoints';
-import { findTool, withGateway } from '../shared/gateway-session';
 import { collect, duration } from '../shared/option-parsers';
 import { printJson } from '../shared/output';
 import { buildToolArguments } from '../tools/tool-arguments';
@@ -29,6 +28,7 @@ export function registerCallCommand(program: Command): void {
     .option('--timeout <duration>', 'give up after this long without an answer or progress (30, 90s, 5m)', duration, 60)
     .addHelpText('after', '\nExamples:\n  pimcp call system.info\n  pimcp call file.search --arg pattern=\'*.log\' --arg maxResults=20\n  pimcp call context.put --json-args \'{"context":"demo","key":"plan","value":{"step":1}}\'\n\nExit codes: 0 ok, 1 the tool reported an error, 2 usage, 3 gateway unreachable, 4 token refused.')))
     .action(async (name: string, options: CallOptions) => {
+      const { findTool, withGateway } = await import('../shared/gateway-session');
       const result = await withGateway(options, async (session) => {
         const tool = await findTool(session, name);
         const args = buildToolArguments(tool.inputSchema, options.arg, options.jsonArgs);

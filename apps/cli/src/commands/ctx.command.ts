@@ -1,10 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { ContextToolsClient } from '../ctx/context-tools.client';
-import { watchContext } from '../ctx/watch-context';
 import { interactive, withSpinner } from '../shared/activity';
 import { CliError } from '../shared/cli-error';
 import { addGatewayOptions, addJsonOption, type GatewayOptions, type JsonOption } from '../shared/endpoints';
-import { withGateway } from '../shared/gateway-session';
 import { duration, nonNegativeInt, positiveInt } from '../shared/option-parsers';
 import { compactJson, printJson, printTable } from '../shared/output';
 
@@ -19,6 +17,7 @@ export function registerCtxCommand(program: Command): void {
     .argument('<context>', 'the context id, e.g. demo')
     .argument('[key]', 'one key; without it, all keys')))
     .action(async (context: string, key: string | undefined, options: CtxOptions) => {
+      const { withGateway } = await import('../shared/gateway-session');
       await withSpinner('reading the context', interactive(options.json), () => withGateway(options, async ({ client }) => {
         const contexts = new ContextToolsClient(client);
         if (key !== undefined) {
@@ -40,6 +39,7 @@ export function registerCtxCommand(program: Command): void {
     .option('--if-revision <n>', 'compare-and-set: fail (exit 1) unless the key\'s revision is n', nonNegativeInt)
     .option('--ttl <duration>', 'forget the key after this long (90s, 15m, 12h)', duration)))
     .action(async (context: string, key: string, value: unknown, options: CtxOptions & { ifRevision?: number; ttl?: number }) => {
+      const { withGateway } = await import('../shared/gateway-session');
       const written = await withGateway(options, ({ client }) => new ContextToolsClient(client).put(context, key, value, {
         ...(options.ifRevision !== undefined ? { expectedRevision: options.ifRevision } : {}),
         ...(options.ttl !== undefined ? { ttlSeconds: Math.ceil(options.ttl) } : {}),
@@ -53,6 +53,7 @@ export function registerCtxCommand(program: Command): void {
     .argument('<context>', 'the context id, e.g. demo')
     .option('--count <n>', 'stop after n changes', positiveInt(1_000_000))))
     .action(async (context: string, options: CtxOptions & { count?: number }) => {
+      const { watchContext } = await import('../ctx/watch-context');
       await watchContext({ ...options, context });
     });
 }

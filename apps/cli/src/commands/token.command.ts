@@ -1,6 +1,5 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEV_ISSUER, DevCredentials } from '@pimcp/gateway-server';
 import { CliError } from '../shared/cli-error';
 import { addJsonOption, DEFAULT_GATEWAY_URL, type JsonOption, parseHttpUrl, resolveGatewayUrl } from '../shared/endpoints';
 import { collect, duration } from '../shared/option-parsers';
@@ -32,8 +31,10 @@ export function registerTokenCommand(program: Command): void {
     .option('--key-dir <dir>', 'folder holding dev-signing-key.pem', STATE_DIR)
     .option('--out <file>', 'write the token to this file (mode 0600) instead of printing it'))
     .addHelpText('after', '\nExample:\n  export PIMCP_TOKEN=$(pimcp token mint --sub ci --scope "tools:call" --ttl 15m)')
-    .action((options: MintOptions) => {
+    .action(async (options: MintOptions) => {
       if (options.ttl > MAX_TTL_SECONDS) throw CliError.usage('--ttl is at most 365d');
+      // Loaded here: the gateway library is heavy, and every other command would pay for it at start-up.
+      const { DEV_ISSUER, DevCredentials } = await import('@pimcp/gateway-server');
       const credentials = DevCredentials.load(options.keyDir);
       if (!credentials) {
         throw CliError.failure(`no development signing key in ${options.keyDir}/: run \`pimcp up\` (npm start) in this folder once, or pass --key-dir`);

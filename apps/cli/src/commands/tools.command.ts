@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { interactive, withSpinner } from '../shared/activity';
 import { addGatewayOptions, addJsonOption, addRegistryOptions, type GatewayOptions, type JsonOption, type RegistryOptions } from '../shared/endpoints';
-import { withGateway } from '../shared/gateway-session';
 import { printJson, printTable } from '../shared/output';
 import { registryAdmin } from '../shared/registry-admin.client';
 import { groupTools, toolsOfNode } from '../tools/tool-listing';
@@ -17,6 +16,7 @@ export function registerToolsCommand(program: Command): void {
     .description('list the tools a client sees through the gateway, each with the nodes that offer it')
     .option('--node <id>', 'list the per-node aliases one node offers (<node>.<tool>), which call that node only')))
     .action(async (options: ListOptions) => {
+      const { withGateway } = await import('../shared/gateway-session');
       const listed = await withSpinner('asking the gateway', interactive(options.json), () => withGateway(options, async ({ client }) => (await client.listTools()).tools));
       if (options.node) {
         const aliases = toolsOfNode(listed, options.node);

@@ -1,12 +1,7 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createContextStore } from '@pimcp/context-store';
-import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
-import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
-import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
-import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
-import { createRegistryStore } from '@pimcp/registry-store';
+import type { RunningEdgeNode } from '@pimcp/edge-node-server';
 import { removeUpEndpoints, STATE_DIR, writeUpEndpoints } from '../shared/state-files';
 
 interface UpOptions {
@@ -32,6 +27,12 @@ export function registerUpCommand(program: Command): void {
     .action(async (options: UpOptions) => {
       const nodeCount = Number(options.nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 32) throw new Error('--nodes takes a whole number from 0 to 32');
+      // The services load here, not at start-up, so the other pimcp commands start fast.
+      const [{ createContextStore }, { bootstrapContextSync, contextSyncConfig }, { bootstrapEdgeNode, edgeNodeConfig }, { DevCredentials, gatewayConfig, startGatewayRuntime },
+        { bootstrapRegistry, registryConfig }, { createRegistryStore }] = await Promise.all([
+        import('@pimcp/context-store'), import('@pimcp/context-sync-server'), import('@pimcp/edge-node-server'), import('@pimcp/gateway-server'),
+        import('@pimcp/registry-server'), import('@pimcp/registry-store'),
+      ]);
       const credentials = DevCredentials.loadOrCreate(STATE_DIR);
       const env: NodeJS.ProcessEnv = {
         ...process.env,

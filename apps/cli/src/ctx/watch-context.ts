@@ -1,7 +1,7 @@
 import { CliError } from '../shared/cli-error';
 import type { GatewayOptions, JsonOption } from '../shared/endpoints';
 import { openGatewaySession } from '../shared/gateway-session';
-import { gatewayError } from '../shared/service-errors';
+import { gatewayError } from '../shared/gateway-errors';
 import { type ContextChange, type ContextEntry, diffContext, formatChange } from './context-diff';
 import { ContextToolsClient } from './context-tools.client';
 

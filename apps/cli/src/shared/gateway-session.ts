@@ -1,7 +1,7 @@
 import { Client, StreamableHTTPClientTransport, type Tool } from '@modelcontextprotocol/client';
 import { CliError } from './cli-error';
 import { type GatewayOptions, resolveGatewayUrl, resolveToken } from './endpoints';
-import { gatewayError } from './service-errors';
+import { gatewayError } from './gateway-errors';
 
 export interface GatewaySession {
   client: Client;

@@ -1,4 +1,3 @@
-import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { CliError, ExitCode } from './cli-error';
 
 export type Service = 'gateway' | 'registry';
@@ -29,18 +28,6 @@ export function httpRefusal(service: Service, url: URL, status: number, detail: 
   );
 }
 
-/** Maps what the MCP client throws to a CliError; anything unknown stays as it is. */
-export function gatewayError(url: URL, error: unknown): unknown {
-  if (error instanceof CliError) return error;
-  if (isNetworkError(error)) return unreachable('gateway', url, error);
-  if (error instanceof SdkHttpError) return httpRefusal('gateway', url, error.status, describeBody(typeof error.data.text === 'string' ? error.data.text : undefined));
-  if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-    return CliError.failure('the gateway did not answer in time; raise --timeout, or check the node with `pimcp nodes list`');
-  }
-  if (error instanceof ProtocolError) return CliError.failure(error.message);
-  return error;
-}
-
 export function isNetworkError(error: unknown): boolean {
   // By name, not instanceof: fetch's TypeError may come from another realm (as under jest).
   return (error as Error | undefined)?.name === 'TypeError' && /fetch failed/i.test((error as Error).message);
@@ -52,7 +39,7 @@ function networkReason(error: unknown): string {
 }
 
 /** OAuth errors come as JSON ({ error_description }); keep a short, token-free line. */
-function describeBody(text: string | undefined): string {
+export function describeBody(text: string | undefined): string {
   if (!text) return '';
   try {
     const body = JSON.parse(text) as { error_description?: string; error?: string; message?: string };

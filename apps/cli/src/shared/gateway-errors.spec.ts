@@ -1,6 +1,6 @@
 import { ProtocolError, SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 import { CliError, ExitCode } from './cli-error';
-import { gatewayError } from './service-errors';
+import { gatewayError } from './gateway-errors';
 
 const url = new URL('http://127.0.0.1:8080/mcp');
 const exitOf = (error: unknown) => (gatewayError(url, error) as CliError).exitCode;
