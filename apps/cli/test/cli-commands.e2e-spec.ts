@@ -35,8 +35,8 @@ describe('pimcp commands (e2e): the built CLI against one `pimcp up` on embedded
         PIMCP_NODE_PLUGINS: 'conformance-fixtures',
       },
     });
-    await up.waitFor(/(Press Ctrl-C to stop)/);
-  }, 60_000);
+    await up.waitFor(/(Press Ctrl-C to stop)/, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     await up?.stop();
