@@ -12,7 +12,7 @@ interface BenchOptions extends GatewayOptions, JsonOption {
   calls: number;
   concurrency: number;
   tool: string;
-  arg: string[];
+  arg?: string[];
   jsonArgs?: string;
   target?: string;
   warmup: number;
@@ -26,7 +26,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--calls <n>', 'measured calls in all', positiveInt(1_000_000), 500)
     .option('--concurrency <c>', 'clients calling at once, one MCP session each', positiveInt(256), 8)
     .option('--tool <name>', 'the tool to call', 'system.info')
-    .option('--arg <key=value>', 'an argument of the tool; repeat for more', collect, [])
+    .option('--arg <key=value>', 'an argument of the tool; repeat for more', collect)
     .option('--json-args <object>', 'the tool\'s arguments as one JSON object')
     .option('--target <selector>', 'route to matching nodes: a node id or labels such as tier=edge')
     .option('--warmup <n>', 'unmeasured calls per client first', nonNegativeInt, 10)
@@ -41,7 +41,7 @@ export function registerBenchCommand(program: Command): void {
         for (let i = 0; i < options.concurrency; i++) sessions.push(await openGatewaySession(options));
         const first = sessions[0] as GatewaySession;
         const tool = await findTool(first, options.tool).catch((error: unknown) => { throw gatewayError(first.url, error); });
-        const args = buildToolArguments(tool.inputSchema, options.arg, options.jsonArgs);
+        const args = buildToolArguments(tool.inputSchema, options.arg ?? [], options.jsonArgs);
         const activity = new Activity(`benchmarking ${options.tool}`, interactive(options.json), 0);
         activity.update(0, options.calls);
         try {

@@ -9,7 +9,7 @@ import { buildToolArguments } from '../tools/tool-arguments';
 import { formatToolResult } from '../tools/tool-result.format';
 
 interface CallOptions extends GatewayOptions, JsonOption {
-  arg: string[];
+  arg?: string[];
   jsonArgs?: string;
   target?: string;
   context?: string;
@@ -21,7 +21,7 @@ export function registerCallCommand(program: Command): void {
   addJsonOption(addGatewayOptions(program.command('call')
     .description('call a tool through the gateway and print its result (structured content as JSON, text as text)')
     .argument('<tool>', 'the tool name (system.info), or <node>.<tool> for one node')
-    .option('--arg <key=value>', 'an argument; repeat for more. Numbers, booleans and JSON are parsed where the tool\'s input schema says so', collect, [])
+    .option('--arg <key=value>', 'an argument; repeat for more. Numbers, booleans and JSON are parsed where the tool\'s input schema says so', collect)
     .option('--json-args <object>', 'arguments as one JSON object (--arg values win)')
     .option('--target <selector>', 'route to matching nodes: a node id or labels such as region=tokyo,tier=edge')
     .option('--context <id>', 'the shared context the tool works in (_meta io.pimcp/context)')
@@ -31,7 +31,7 @@ export function registerCallCommand(program: Command): void {
       const { findTool, withGateway } = await import('../shared/gateway-session');
       const result = await withGateway(options, async (session) => {
         const tool = await findTool(session, name);
-        const args = buildToolArguments(tool.inputSchema, options.arg, options.jsonArgs);
+        const args = buildToolArguments(tool.inputSchema, options.arg ?? [], options.jsonArgs);
         const meta = { ...(options.target ? { 'io.pimcp/target': options.target } : {}), ...(options.context ? { 'io.pimcp/context': options.context } : {}) };
         const activity = new Activity(`calling ${name}`, interactive(options.json));
         try {

@@ -10,7 +10,7 @@ const MAX_TTL_SECONDS = 365 * 86_400;
 
 interface MintOptions extends JsonOption {
   sub: string;
-  scope: string[];
+  scope?: string[];
   ttl: number;
   aud?: URL;
   gateway?: URL;
@@ -24,7 +24,7 @@ export function registerTokenCommand(program: Command): void {
   addJsonOption(token.command('mint')
     .description('sign a client token with the development key of `pimcp up` (for tests and scripts; production uses an identity provider)')
     .option('--sub <subject>', 'who the token speaks for (the caller nodes see)', 'dev')
-    .option('--scope <scope>', 'a scope to grant; repeat, or separate with spaces or commas', collect, [])
+    .option('--scope <scope>', 'a scope to grant; repeat, or separate with spaces or commas', collect)
     .option('--ttl <duration>', 'lifetime: 30 (seconds), 90s, 15m, 12h, 30d (at most 365d)', duration, 3600)
     .option('--aud <url>', 'the gateway URL the token is for (its audience; default: the gateway URL as --gateway resolves it)', parseHttpUrl)
     .option('--gateway <url>', `the gateway the token is for (default: $PIMCP_GATEWAY_URL, else the \`pimcp up\` running in this folder, else ${DEFAULT_GATEWAY_URL})`, parseHttpUrl)
@@ -40,7 +40,7 @@ export function registerTokenCommand(program: Command): void {
         throw CliError.failure(`no development signing key in ${options.keyDir}/: run \`pimcp up\` (npm start) in this folder once, or pass --key-dir`);
       }
       const audience = (options.aud ?? resolveGatewayUrl({ ...(options.gateway ? { gateway: options.gateway } : {}) })).href;
-      const scopes = options.scope.flatMap((s) => s.split(/[\s,]+/)).filter((s) => s.length > 0);
+      const scopes = (options.scope ?? []).flatMap((s) => s.split(/[\s,]+/)).filter((s) => s.length > 0);
       const ttlSeconds = Math.ceil(options.ttl);
       const jwt = credentials.mintToken({ subject: options.sub, audience, ttlSeconds, ...(scopes.length ? { scopes } : {}) });
       const expiresAt = new Date(Date.now() + ttlSeconds * 1000).toISOString();

@@ -18,7 +18,7 @@ export class Activity {
   private frame = 0;
   private state: { label: string; value: number; total?: number };
 
-  constructor(label: string, private readonly enabled: boolean, delayMs = 1000) {
+  constructor(label: string, private readonly enabled: boolean, delayMs = 1000, private readonly stream: NodeJS.WriteStream = process.stderr) {
     this.state = { label, value: 0 };
     if (enabled) this.timer = setTimeout(() => this.show(), delayMs);
   }
@@ -45,7 +45,7 @@ export class Activity {
         format: withTotal ? '{bar} {value}/{total} {label}' : '{spinner} {label} {count}',
         clearOnComplete: true,
         hideCursor: true,
-        stream: process.stderr,
+        stream: this.stream,
       },
       Presets.shades_classic,
     );
