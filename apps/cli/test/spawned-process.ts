@@ -24,7 +24,8 @@ export class SpawnedProcess {
   }
 
   /** Waits for a line of output and returns the regex's first group. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  // Generous: on a loaded 2-core machine a process can take 20 s to print its first line.
+  async waitFor(pattern: RegExp, timeoutMs = 45_000): Promise<string> {
     return pollUntil(() => pattern.exec(this.output)?.[1], { timeoutMs, intervalMs: 50, description: `${pattern} in output:\n${this.output}` });
   }
 
