@@ -1,18 +1,45 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './commands/config.command';
 import { registerAuditCommand } from './commands/audit.command';
+import { registerBenchCommand } from './commands/bench.command';
+import { registerCallCommand } from './commands/call.command';
 import { registerConnectCommand } from './commands/connect.command';
+import { registerCtxCommand } from './commands/ctx.command';
+import { registerNodesCommand } from './commands/nodes.command';
+import { registerTokenCommand } from './commands/token.command';
+import { registerToolsCommand } from './commands/tools.command';
 import { registerUpCommand } from './commands/up.command';
+import { EXIT_CODE_MEANINGS } from './shared/cli-error';
 
 /** The `pimcp` command tree; each command registers itself from its own file. */
 export function buildProgram(): Command {
   const program = new Command('pimcp')
     .description('PiMCP: one MCP endpoint in front of many edge and cloud tool nodes')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', helpFooter());
   registerUpCommand(program);
   registerConnectCommand(program);
   registerConfigCommand(program);
   registerAuditCommand(program);
+  registerNodesCommand(program);
+  registerToolsCommand(program);
+  registerCallCommand(program);
+  registerCtxCommand(program);
+  registerTokenCommand(program);
+  registerBenchCommand(program);
   return program;
+}
+
+function helpFooter(): string {
+  const codes = Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n');
+  return `
+With \`npm start\` (pimcp up) running in this folder, the other commands find it by themselves
+(.pimcp/endpoints.json and .pimcp/dev-token). Elsewhere set:
+  PIMCP_GATEWAY_URL          the gateway MCP URL (or --gateway)
+  PIMCP_REGISTRY_ADMIN_URL   the registry admin API (or --registry)
+  PIMCP_TOKEN                a client token, or PIMCP_TOKEN_FILE / --token-file naming a file that holds one
+
+Exit codes:
+${codes}`;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '@pimcp/registry-client';
@@ -20,8 +20,8 @@ describe('pimcp up (e2e, embedded store)', () => {
     });
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    await pollUntil(() => output.includes('Press Ctrl-C to stop'), { timeoutMs: 20_000, description: `pimcp up to start; output: ${output}` });
-  });
+    await pollUntil(() => output.includes('Press Ctrl-C to stop'), { timeoutMs: 60_000, description: `pimcp up to start; output: ${output}` });
+  }, 90_000);
 
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -33,6 +33,10 @@ describe('pimcp up (e2e, embedded store)', () => {
     const adminUrl = /registry admin API: (\S+)/.exec(output)?.[1];
     const link = /node link: +tcp:\/\/([\d.]+):(\d+)/.exec(output);
     if (!adminUrl || !link?.[1] || !link[2]) throw new Error(`unexpected output: ${output}`);
+    // Where the other pimcp commands in this folder find it (ADR 0019).
+    const endpoints = JSON.parse(readFileSync(join(cwd, '.pimcp/endpoints.json'), 'utf8')) as { pid: number; mcpUrl: string; registryAdminUrl: string };
+    expect(endpoints).toMatchObject({ pid: child.pid, mcpUrl: /MCP endpoint: +(\S+)/.exec(output)?.[1] });
+    expect(`${endpoints.registryAdminUrl}/v1/catalog`).toBe(adminUrl);
 
     const client = new RegistryClient({ host: link[1], port: Number(link[2]) });
     await client.join({
@@ -54,6 +58,7 @@ describe('pimcp up (e2e, embedded store)', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(output).toContain('stopping...');
+    expect(existsSync(join(cwd, '.pimcp/endpoints.json'))).toBe(false);
   });
 
   it('exits non-zero naming the variable when a setting is wrong', async () => {

@@ -23,8 +23,8 @@ export class SpawnedProcess {
     }));
   }
 
-  /** Waits for a line of output and returns the regex's first group. */
-  async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+  /** Waits for a line of output and returns the regex's first group. Generous: on a loaded machine a start can take 20 s. */
+  async waitFor(pattern: RegExp, timeoutMs = 45_000): Promise<string> {
     return pollUntil(() => pattern.exec(this.output)?.[1], { timeoutMs, intervalMs: 50, description: `${pattern} in output:\n${this.output}` });
   }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderConfigReference } from '../docs/config-reference';
+import { configSections, renderConfigReference } from '../docs/config-reference';
 
 /** `pimcp config reference`: every setting of every app, as the Markdown of docs/configuration.md. */
 export function registerConfigCommand(program: Command): void {
@@ -7,7 +7,7 @@ export function registerConfigCommand(program: Command): void {
   config
     .command('reference')
     .description('print every setting of every app (variable, type, default, meaning) as Markdown')
-    .action(() => {
-      process.stdout.write(renderConfigReference());
+    .action(async () => {
+      process.stdout.write(renderConfigReference(await configSections()));
     });
 }

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { StdioHttpBridge } from '../bridge/stdio-http-bridge';
 
 export const DEV_TOKEN_FILE = '.pimcp/dev-token';
 
@@ -19,6 +18,7 @@ export function registerConnectCommand(program: Command): void {
     .option('--token-file <path>', `file holding the client token (default: $PIMCP_TOKEN, then ${DEV_TOKEN_FILE})`)
     .action(async (url: URL, options: ConnectOptions) => {
       const token = resolveToken(options);
+      const { StdioHttpBridge } = await import('../bridge/stdio-http-bridge');
       await new StdioHttpBridge({ url, token, log: (line) => process.stderr.write(`pimcp connect: ${line}\n`) }).run();
     });
 }

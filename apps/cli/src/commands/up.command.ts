@@ -1,15 +1,8 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createContextStore } from '@pimcp/context-store';
-import { bootstrapContextSync, contextSyncConfig } from '@pimcp/context-sync-server';
-import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
-import { DevCredentials, gatewayConfig, startGatewayRuntime } from '@pimcp/gateway-server';
-import { configureProcessLogging, startTracingIfConfigured } from '@pimcp/observability/process-setup';
-import { bootstrapRegistry, registryConfig } from '@pimcp/registry-server';
-import { createRegistryStore } from '@pimcp/registry-store';
-
-export const STATE_DIR = '.pimcp';
+import type { RunningEdgeNode } from '@pimcp/edge-node-server';
+import { removeUpEndpoints, STATE_DIR, writeUpEndpoints } from '../shared/state-files';
 
 interface UpOptions {
   etcd?: string;
@@ -32,10 +25,17 @@ export function registerUpCommand(program: Command): void {
     .option('--file-root <dir>', 'let the nodes\' file.search and file.read read this directory (default: no file tools)')
     .option('--lease-ttl <seconds>', 'node lease TTL in seconds')
     .action(async (options: UpOptions) => {
+      const { configureProcessLogging, startTracingIfConfigured } = await import('@pimcp/observability/process-setup');
       configureProcessLogging('pimcp-up');
       const tracing = await startTracingIfConfigured('pimcp-up');
       const nodeCount = Number(options.nodes);
       if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 32) throw new Error('--nodes takes a whole number from 0 to 32');
+      // The services load here, not at start-up, so the other pimcp commands start fast.
+      const [{ createContextStore }, { bootstrapContextSync, contextSyncConfig }, { bootstrapEdgeNode, edgeNodeConfig }, { DevCredentials, gatewayConfig, startGatewayRuntime },
+        { bootstrapRegistry, registryConfig }, { createRegistryStore }] = await Promise.all([
+        import('@pimcp/context-store'), import('@pimcp/context-sync-server'), import('@pimcp/edge-node-server'), import('@pimcp/gateway-server'),
+        import('@pimcp/registry-server'), import('@pimcp/registry-store'),
+      ]);
       const credentials = DevCredentials.loadOrCreate(STATE_DIR);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -78,6 +78,8 @@ export function registerUpCommand(program: Command): void {
       const tokenFile = join(STATE_DIR, 'dev-token');
       writeFileSync(tokenFile, `${credentials.mintToken({ subject: 'dev', audience: gateway.mcpUrl })}\n`, { mode: 0o600 });
       chmodSync(tokenFile, 0o600);
+      // Lets `pimcp tools list` and the other commands run in this folder find this instance, whatever ports it got.
+      writeUpEndpoints({ pid: process.pid, mcpUrl: gateway.mcpUrl, registryAdminUrl: registry.httpUrl, contextStatsUrl: contextSync.httpUrl });
       const stores = `${regConfig.etcdHosts.length > 0 ? `etcd at ${regConfig.etcdHosts.join(', ')}` : 'the embedded store'}` +
         `${gwConfig.redisUrl ? ', sessions in Redis' : ''}`;
       process.stdout.write(
@@ -96,6 +98,7 @@ export function registerUpCommand(program: Command): void {
       );
       await waitForSignal();
       process.stdout.write('stopping...\n');
+      removeUpEndpoints(process.pid);
       await Promise.all(nodes.map((n) => n.shutdown()));
       await gateway.close();
       await contextSync.close();

@@ -1,24 +1,31 @@
 import type { ConfigDefinition, Setting } from '@pimcp/config';
-import { contextSyncConfigDefinition } from '@pimcp/context-sync-server';
-import { edgeNodeConfigDefinition } from '@pimcp/edge-node-server';
-import { gatewayConfigDefinition } from '@pimcp/gateway-server';
-import { loggingConfigDefinition } from '@pimcp/observability/logging';
-import { registryConfigDefinition } from '@pimcp/registry-server';
 
-/** Every process's settings, in the order the reference shows them. */
-export const CONFIG_SECTIONS: readonly { title: string; app: string; definition: ConfigDefinition }[] = [
-  { title: 'Every process', app: 'all', definition: loggingConfigDefinition },
-  { title: 'Gateway', app: 'gateway', definition: gatewayConfigDefinition },
-  { title: 'Registry', app: 'registry', definition: registryConfigDefinition },
-  { title: 'Context-sync', app: 'context-sync', definition: contextSyncConfigDefinition },
-  { title: 'Edge node', app: 'edge-node', definition: edgeNodeConfigDefinition },
-];
+export interface ConfigSection {
+  title: string;
+  app: string;
+  definition: ConfigDefinition;
+}
+
+/** Every process's settings, in the order the reference shows them (loaded on demand: the CLI starts fast). */
+export async function configSections(): Promise<ConfigSection[]> {
+  const [{ loggingConfigDefinition }, { gatewayConfigDefinition }, { registryConfigDefinition }, { contextSyncConfigDefinition }, { edgeNodeConfigDefinition }] = await Promise.all([
+    import('@pimcp/observability/logging'), import('@pimcp/gateway-server'), import('@pimcp/registry-server'),
+    import('@pimcp/context-sync-server'), import('@pimcp/edge-node-server'),
+  ]);
+  return [
+    { title: 'Every process', app: 'all', definition: loggingConfigDefinition },
+    { title: 'Gateway', app: 'gateway', definition: gatewayConfigDefinition },
+    { title: 'Registry', app: 'registry', definition: registryConfigDefinition },
+    { title: 'Context-sync', app: 'context-sync', definition: contextSyncConfigDefinition },
+    { title: 'Edge node', app: 'edge-node', definition: edgeNodeConfigDefinition },
+  ];
+}
 
 /**
  * docs/configuration.md, generated from the config definitions the apps load (so the reference cannot drift from
  * the code): `pimcp config reference > docs/configuration.md`; a test fails when the committed file is stale.
  */
-export function renderConfigReference(): string {
+export function renderConfigReference(sections: readonly ConfigSection[]): string {
   const lines = [
     '# Configuration reference',
     '',
@@ -30,7 +37,7 @@ export function renderConfigReference(): string {
     'message naming the variable and what it accepts. `pimcp up` runs every app in one process and reads all of them.',
     '',
   ];
-  for (const section of CONFIG_SECTIONS) {
+  for (const section of sections) {
     lines.push(`## ${section.title}`, '', '| key | variable | type | default | meaning |', '| --- | --- | --- | --- | --- |');
     for (const [key, setting] of Object.entries(section.definition)) lines.push(row(key, setting));
     lines.push('');

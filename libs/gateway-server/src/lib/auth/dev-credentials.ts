@@ -21,6 +21,17 @@ export class DevCredentials {
     readonly invocationPublicKeyFile: string,
   ) {}
 
+  /** The key pair already in dir (`pimcp token mint` must not invent a key the gateway does not know). */
+  static load(dir: string): DevCredentials | undefined {
+    const privateFile = join(dir, 'dev-signing-key.pem');
+    const publicFile = join(dir, 'dev-signing-key.pub.pem');
+    if (!existsSync(privateFile) || !existsSync(publicFile)) return undefined;
+    return new DevCredentials(
+      readFileSync(privateFile, 'utf8'), readFileSync(publicFile, 'utf8'), publicFile,
+      join(dir, 'dev-invocation-key.pem'), join(dir, 'dev-invocation-key.pub.pem'),
+    );
+  }
+
   static loadOrCreate(dir: string): DevCredentials {
     const [privateFile, publicFile] = keyPair(dir, 'dev-signing-key');
     const [invocationKeyFile, invocationPublicKeyFile] = keyPair(dir, 'dev-invocation-key');
