@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import { type INestApplication, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -9,6 +10,7 @@ import type { ContextStore } from '@pimcp/context-store';
 import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
 import { urlHost } from '@pimcp/protocol';
+import { listenerTlsOf } from '@pimcp/tls';
 import type { SessionStore } from '@pimcp/session-store';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
 import { ArgumentValidator } from './calls/argument-validator';
@@ -65,9 +67,12 @@ export interface RunningGateway {
 /** Starts the gateway: MCP Streamable HTTP (both protocol eras) plus health routes. */
 export async function bootstrapGateway(deps: GatewayDependencies): Promise<RunningGateway> {
   const { config } = deps;
+  // HTTPS when PIMCP_GATEWAY_TLS_CERT_FILE/KEY_FILE are set; the certificate is reloaded when its files change.
+  const listenerTls = listenerTlsOf(config);
   const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule, {
     logger: deps.logger ?? new Logger('gateway'),
     bodyParser: false,
+    ...(listenerTls ? { httpsOptions: listenerTls.serverOptions(false) } : {}),
   });
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
   let mcpUrl = canonicalUrlOf(config, config.port);
@@ -108,18 +113,20 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   });
   await app.listen(config.port, config.host);
   const server = app.getHttpServer();
+  if (listenerTls) listenerTls.attach(server as unknown as TlsServer);
   const boundPort = (server.address() as AddressInfo).port;
   mcpUrl = canonicalUrlOf(config, boundPort);
   return {
     app,
     mcpUrl,
-    listenUrl: `http://${urlHost(config.host)}:${boundPort}${config.path}`,
+    listenUrl: `${listenerTls ? 'https' : 'http'}://${urlHost(config.host)}:${boundPort}${config.path}`,
     endpoint,
     close: async () => {
       await stopFollowing?.();
       await endpoint.close();
       server.closeAllConnections?.();
       await app.close();
+      listenerTls?.close();
     },
   };
 }

@@ -9,6 +9,7 @@ import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
+import { etcdSecurityOf, expectNodeIdentity, redisTlsOf, serviceTlsOf } from '@pimcp/tls';
 import type { GatewayConfig } from './config/gateway.config';
 
 export interface GatewayRuntimeOptions {
@@ -25,17 +26,25 @@ export interface GatewayRuntimeOptions {
 export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promise<RunningGateway> {
   const { config } = options;
   const ownsStore = !options.registryStore;
-  const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
+  const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts], etcd: etcdSecurityOf(config) });
+  // mTLS to tcp:// nodes: the gateway presents its certificate and each node's must name the node it dials (ADR 0014).
+  const tls = serviceTlsOf(config);
+  const redisTls = redisTlsOf(config);
+  const redisOptions = redisTls ? { tls: redisTls } : undefined;
   const cache = new CatalogCache(store);
   await cache.start();
-  const ownedContexts = options.contextStore ? undefined : createContextStore({ redisUrl: config.redisUrl });
+  const ownedContexts = options.contextStore ? undefined : createContextStore({ redisUrl: config.redisUrl, ...(redisOptions ? { redis: { redis: redisOptions } } : {}) });
   const contextStore = options.contextStore ?? (ownedContexts as ContextStore);
-  const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
+  const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl, ...(redisOptions ? { redis: redisOptions } : {}) }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
   const routing = createGatewayRouting(config);
   applyOperatorPolicies(routing, config, cache.routingPolicies());
   // A node whose link fails leaves the rotation at once, before its lease expires (ADR 0010).
-  const invoker = new NodeLinkNodeInvoker({ ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) });
+  const invoker = new NodeLinkNodeInvoker({
+    ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId),
+    ...(tls ? { tcpTls: (nodeId: string) => tls.clientOptions({ checkServerIdentity: expectNodeIdentity(nodeId) }) } : {}),
+    ...(redisTls ? { redisTls } : {}),
+  });
   const stopDroppingLostNodes = cache.onChange((change) => {
     if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
     const live = cache.nodes();
@@ -58,6 +67,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       await ownedContexts?.close();
       await cache.stop();
       if (ownsStore) await store.close();
+      tls?.close();
     },
   };
 }

@@ -1,12 +1,12 @@
 /** A service's TLS files (CA, certificate, key), reloaded when they change so certificates rotate without a restart. */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { type ConnectionOptions, createSecureContext, type SecureContext, type Server, type TlsOptions } from 'node:tls';
+import { type ConnectionOptions, createSecureContext, type SecureContext, type Server } from 'node:tls';
 import { Logger } from '@nestjs/common';
 import { TlsSetupError } from './tls-setup.error';
 
 export interface TlsFiles {
-  /** PEM bundle of the CA(s) peers' certificates must chain to. */
-  caFile: string;
+  /** PEM bundle of the CA(s) peers' certificates must chain to; absent for a listener that asks no client certificate. */
+  caFile?: string;
   certFile: string;
   keyFile: string;
 }
@@ -16,8 +16,17 @@ export interface TlsMaterialOptions {
   reloadIntervalMs?: number;
 }
 
+/** What a TLS server (node:tls, https, Nest's httpsOptions and TCP tlsOptions) needs from the material. */
+export interface TlsServerOptions {
+  ca?: Buffer;
+  cert: Buffer;
+  key: Buffer;
+  requestCert: boolean;
+  rejectUnauthorized: boolean;
+}
+
 interface Pem {
-  ca: Buffer;
+  ca?: Buffer;
   cert: Buffer;
   key: Buffer;
 }
@@ -35,7 +44,7 @@ export class TlsMaterial {
     this.context = secureContextOf(this.pem, files);
     const interval = options.reloadIntervalMs ?? 5000;
     if (interval > 0) {
-      for (const file of new Set([files.caFile, files.certFile, files.keyFile])) {
+      for (const file of new Set([files.caFile, files.certFile, files.keyFile].filter((f): f is string => Boolean(f)))) {
         watchFile(file, { interval, persistent: false }, () => this.reload());
         this.watched.push(file);
       }
@@ -48,8 +57,8 @@ export class TlsMaterial {
   }
 
   /** Options for a TLS server; `requireClientCert` makes it mTLS (a client without a certificate from the CA is refused). */
-  serverOptions(requireClientCert: boolean): TlsOptions {
-    return { ...this.pem, requestCert: requireClientCert, rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+  serverOptions(requireClientCert: boolean): TlsServerOptions {
+    return { ...this.pem, requestCert: requireClientCert, rejectUnauthorized: true };
   }
 
   /**
@@ -80,7 +89,7 @@ export class TlsMaterial {
       this.logger.warn(`keeping the current certificate: ${(err as Error).message}`);
       return false;
     }
-    if (pem.cert.equals(this.pem.cert) && pem.key.equals(this.pem.key) && pem.ca.equals(this.pem.ca)) return false;
+    if (pem.cert.equals(this.pem.cert) && pem.key.equals(this.pem.key) && sameOptional(pem.ca, this.pem.ca)) return false;
     this.pem = pem;
     this.context = context;
     for (const listener of this.listeners) listener();
@@ -95,7 +104,11 @@ export class TlsMaterial {
 }
 
 function readPem(files: TlsFiles): Pem {
-  return { ca: readPart(files.caFile, 'CA'), cert: readPart(files.certFile, 'certificate'), key: readPart(files.keyFile, 'key') };
+  return { ...(files.caFile ? { ca: readPart(files.caFile, 'CA') } : {}), cert: readPart(files.certFile, 'certificate'), key: readPart(files.keyFile, 'key') };
+}
+
+function sameOptional(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.equals(b);
 }
 
 function readPart(file: string, what: string): Buffer {
@@ -110,6 +123,6 @@ function secureContextOf(pem: Pem, files: TlsFiles): SecureContext {
   try {
     return createSecureContext({ ...pem, minVersion: 'TLSv1.2' });
   } catch (err) {
-    throw new TlsSetupError(`the TLS files ${files.certFile}, ${files.keyFile} and ${files.caFile} do not form a usable certificate (${(err as Error).message})`);
+    throw new TlsSetupError(`the TLS files ${[files.certFile, files.keyFile, files.caFile].filter(Boolean).join(', ')} do not form a usable certificate (${(err as Error).message})`);
   }
 }

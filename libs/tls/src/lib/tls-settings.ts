@@ -31,6 +31,32 @@ export const redisTlsSettings = {
   redisKeyFile: { env: 'PIMCP_REDIS_TLS_KEY_FILE', type: 'string', default: '', description: 'Private key (PEM) of PIMCP_REDIS_TLS_CERT_FILE.' },
 } as const satisfies ConfigDefinition;
 
+/** The gateway's public listener (MCP clients): HTTPS when both are set. */
+export const listenerTlsSettings = {
+  listenerCertFile: { env: 'PIMCP_GATEWAY_TLS_CERT_FILE', type: 'string', default: '', description: 'Certificate (PEM, with its chain) of the MCP endpoint: set it and PIMCP_GATEWAY_TLS_KEY_FILE to serve HTTPS. Reloaded when it changes. Empty: plain HTTP (loopback or behind a TLS-terminating ingress).' },
+  listenerKeyFile: { env: 'PIMCP_GATEWAY_TLS_KEY_FILE', type: 'string', default: '', description: 'Private key (PEM) of PIMCP_GATEWAY_TLS_CERT_FILE.' },
+} as const satisfies ConfigDefinition;
+
+export interface ListenerTlsConfig {
+  readonly listenerCertFile: string;
+  readonly listenerKeyFile: string;
+  readonly tlsReloadIntervalMs: number;
+}
+
+/** The gateway listener's certificate, or undefined for plain HTTP. */
+export function listenerTlsOf(config: ListenerTlsConfig): TlsMaterial | undefined {
+  if (!config.listenerCertFile && !config.listenerKeyFile) return undefined;
+  if (!config.listenerCertFile || !config.listenerKeyFile) {
+    throw new ConfigError(['PIMCP_GATEWAY_TLS_CERT_FILE and PIMCP_GATEWAY_TLS_KEY_FILE go together: set both for HTTPS or neither']);
+  }
+  try {
+    return new TlsMaterial({ certFile: config.listenerCertFile, keyFile: config.listenerKeyFile }, { reloadIntervalMs: config.tlsReloadIntervalMs });
+  } catch (err) {
+    if (err instanceof TlsSetupError) throw new ConfigError([`${err.message}; check PIMCP_GATEWAY_TLS_CERT_FILE and PIMCP_GATEWAY_TLS_KEY_FILE`]);
+    throw err;
+  }
+}
+
 export interface ServiceTlsConfig {
   readonly tlsCaFile: string;
   readonly tlsCertFile: string;

@@ -1,6 +1,7 @@
 import { arch } from 'node:os';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { NODE_ID_PATTERN } from '@pimcp/protocol';
+import { redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 /** Every edge-node setting, its variable and default. */
 export const edgeNodeConfigDefinition = {
@@ -35,6 +36,8 @@ export const edgeNodeConfigDefinition = {
   plugins: { env: 'PIMCP_NODE_PLUGINS', type: 'list', default: [], description: 'Plugins to load by name: built-in (shell.run, http.request, log.tail, db.query, context-demo, conformance-fixtures) or npm packages installed next to the node.' },
   pluginConfig: { env: 'PIMCP_NODE_PLUGIN_CONFIG', type: 'object', default: {}, description: 'Each plugin\'s settings under its name (a mapping in the PIMCP_CONFIG file, or JSON here). A plugin without settings offers nothing (deny by default).' },
   shutdownGraceMs: { env: 'PIMCP_NODE_SHUTDOWN_GRACE_MS', type: 'int', min: 0, max: 600_000, default: 10_000, description: 'On SIGTERM, how long in-flight calls may finish after the node has left the registry.' },
+  ...serviceTlsSettings,
+  ...redisTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type EdgeNodeConfig = ConfigOf<typeof edgeNodeConfigDefinition>;

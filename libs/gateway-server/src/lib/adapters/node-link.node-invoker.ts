@@ -1,4 +1,4 @@
-import { NodeLinkClientPool } from '@pimcp/node-link';
+import { NodeLinkClientPool, type NodeLinkClientPoolOptions } from '@pimcp/node-link';
 import type { InvokeRequest, NodeRequest } from '@pimcp/protocol';
 import type { InvokeOptions, NodeInvoker } from '../calls/node-invoker.port';
 import type { ToolProvider } from '../calls/tool-catalog.port';
@@ -7,10 +7,8 @@ import type { ToolProvider } from '../calls/tool-catalog.port';
 export class NodeLinkNodeInvoker implements NodeInvoker {
   private readonly pool: NodeLinkClientPool;
 
-  constructor(options: { redisUrl?: string; onLinkFailure?: (nodeId: string) => void } = {}) {
-    this.pool = new NodeLinkClientPool({
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.onLinkFailure ? { onLinkFailure: options.onLinkFailure } : {}),
-    });
+  constructor(options: Pick<NodeLinkClientPoolOptions, 'redisUrl' | 'onLinkFailure' | 'tcpTls' | 'redisTls'> = {}) {
+    this.pool = new NodeLinkClientPool(options);
   }
 
   invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {

@@ -1,5 +1,6 @@
 import { urlHost } from '@pimcp/protocol';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+import { etcdTlsSettings, listenerTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 const ENDPOINT = /^https?:\/\/[\w.-]+:\d+$/;
 
@@ -30,6 +31,10 @@ export const gatewayConfigDefinition = {
   maxQueued: { env: 'PIMCP_GATEWAY_MAX_QUEUED', type: 'int', min: 0, max: 1_000_000, default: 1000, description: 'Calls that may wait for a free node when every eligible node is busy; more are refused (retryable).' },
   queueTimeoutMs: { env: 'PIMCP_GATEWAY_QUEUE_TIMEOUT_MS', type: 'int', min: 1, max: 600_000, default: 5000, description: 'How long a call may wait for a free node before it is refused (retryable).' },
   jwtIssuer: { env: 'PIMCP_GATEWAY_JWT_ISSUER', type: 'string', default: 'pimcp-dev', description: 'Issuer (iss) client tokens must carry.' },
+  ...listenerTlsSettings,
+  ...serviceTlsSettings,
+  ...etcdTlsSettings,
+  ...redisTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigDefinition>;
@@ -41,5 +46,6 @@ export function canonicalUrlOf(config: GatewayConfig, boundPort: number): string
   if (config.publicUrl) return config.publicUrl;
   // A wildcard bind is not an address clients can use; they reach it on loopback.
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : urlHost(config.host);
-  return `http://${host}:${boundPort}${config.path}`;
+  const scheme = config.listenerCertFile ? 'https' : 'http';
+  return `${scheme}://${host}:${boundPort}${config.path}`;
 }

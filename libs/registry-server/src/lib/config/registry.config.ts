@@ -1,5 +1,6 @@
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { hostname } from 'node:os';
+import { etcdTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 const HOST_PORT = /^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$|^https?:\/\/[\w.-]+:\d+$/;
 
@@ -17,6 +18,8 @@ export const registryConfigDefinition = {
   electionTtlSeconds: { env: 'PIMCP_REGISTRY_ELECTION_TTL_SECONDS', type: 'int', min: 1, max: 60, default: 5, description: 'Leader lease TTL; a follower takes over within about twice this after the leader dies.' },
   housekeepingIntervalMs: { env: 'PIMCP_REGISTRY_HOUSEKEEPING_INTERVAL_MS', type: 'int', min: 100, max: 3_600_000, default: 5000, description: 'How often the leader removes orphaned entries.' },
   replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
+  ...serviceTlsSettings,
+  ...etcdTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type RegistryConfig = ConfigOf<typeof registryConfigDefinition>;
