@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCertsCommand } from './commands/certs.command';
 import { registerConnectCommand } from './commands/connect.command';
 import { registerUpCommand } from './commands/up.command';
 
@@ -10,5 +11,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerUpCommand(program);
   registerConnectCommand(program);
+  registerCertsCommand(program);
   return program;
 }
