@@ -3,6 +3,7 @@ import { registerConfigCommand } from './commands/config.command';
 import { registerAuditCommand } from './commands/audit.command';
 import { registerBenchCommand } from './commands/bench.command';
 import { registerCallCommand } from './commands/call.command';
+import { registerCertsCommand } from './commands/certs.command';
 import { registerConnectCommand } from './commands/connect.command';
 import { registerCtxCommand } from './commands/ctx.command';
 import { registerNodesCommand } from './commands/nodes.command';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCtxCommand(program);
   registerTokenCommand(program);
   registerBenchCommand(program);
+  registerCertsCommand(program);
   return program;
 }
 

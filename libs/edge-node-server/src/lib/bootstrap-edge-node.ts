@@ -1,4 +1,5 @@
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { ConnectionOptions, Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { type INestMicroservice, Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,6 +10,7 @@ import { ContextJournal, type ContextStore, createContextStore, HybridLogicalClo
 import { type PluginContents, type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
+import { redisTlsOf, serviceTlsOf, type TlsMaterial } from '@pimcp/tls';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { NodeContexts } from './context/node-contexts';
 import { EdgeNodeServerModule } from './edge-node-server.module';
@@ -57,11 +59,14 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const logger = new Logger(`edge-node:${config.nodeId}`);
   // Before plugins start: a node that would accept unsigned calls must not come up at all.
   const guard = invocationGuardFrom(config);
+  // With PIMCP_TLS_* set the link only accepts the gateway's mTLS and the node proves its id to the registry (ADR 0014).
+  const tls = serviceTlsOf(config);
+  const redisTls = redisTlsOf(config);
   const plugins = new PluginSet({ nodeId: config.nodeId });
   await plugins.start(config.plugins, config.pluginConfig);
   const builtin = await builtinTools(config);
   const toolsWith = (pluginTools: ToolDefinition[]) => [...builtin, ...pluginTools, ...(options.tools ?? [])];
-  const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config) : undefined;
+  const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config, redisTls) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
   const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
@@ -89,7 +94,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     }
   };
   const handlers = new NodeLinkHandlers(invoker, offerings, config.nodeId, guard);
-  const link = await startLink(config, handlers, options.logger);
+  const link = await startLink(config, handlers, options.logger, tls, redisTls);
   const linkAddress = link.address;
 
   // The MCP server SDK is imported only for the node's own endpoint: most nodes never load it (ADR 0018).
@@ -98,7 +103,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
     : undefined;
 
   const registryUrl = new URL(config.registryUrl);
-  const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port) });
+  const registry = new RegistryClient({ host: registryUrl.hostname, port: Number(registryUrl.port), ...(tls ? { tls: tls.clientOptions() } : {}) });
   const manifest = (): NodeManifest => ({
     nodeId: config.nodeId, labels: labelsOf(config), linkAddress, capabilities: invoker.list().map(toCapabilityDefinition),
     ...(offerings.isEmpty ? {} : offerings.definitions()),
@@ -156,6 +161,7 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
         await observability?.close();
         await contexts?.close();
         await ownedStore?.close();
+        tls?.close();
       })();
       return stopping;
     },
@@ -163,9 +169,10 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
 }
 
 /** Redis behind a durable journal: the node keeps writing context when its uplink is down (ADR 0011). */
-function offlineCapableStore(config: EdgeNodeConfig): ContextStore {
+function offlineCapableStore(config: EdgeNodeConfig, redisTls: ConnectionOptions | undefined): ContextStore {
   const journal = ContextJournal.open(config.contextJournal || join('.pimcp', `context-journal-${config.nodeId}.jsonl`));
-  return new OfflineContextStore(createContextStore({ redisUrl: config.redisUrl }), journal, new HybridLogicalClock(config.nodeId));
+  const store = createContextStore({ redisUrl: config.redisUrl, ...(redisTls ? { redis: { redis: { tls: redisTls } } } : {}) });
+  return new OfflineContextStore(store, journal, new HybridLogicalClock(config.nodeId));
 }
 
 interface StartedLink {
@@ -176,10 +183,12 @@ interface StartedLink {
 }
 
 /** The gateway dials a TCP link; a Redis link is a broker both sides dial, for nodes behind NAT (ADR 0005). */
-async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, logger: LoggerService | false | undefined): Promise<StartedLink> {
+async function startLink(
+  config: EdgeNodeConfig, handlers: NodeLinkHandlers, logger: LoggerService | false | undefined, tls: TlsMaterial | undefined, redisTls: ConnectionOptions | undefined,
+): Promise<StartedLink> {
   if (config.linkTransport === 'redis') {
     if (!config.linkRedisUrl) throw new ConfigError(['PIMCP_NODE_LINK_REDIS_URL is required when PIMCP_NODE_LINK_TRANSPORT=redis']);
-    const server = new RedisLinkServer(handlers, { url: config.linkRedisUrl, nodeId: config.nodeId });
+    const server = new RedisLinkServer(handlers, { url: config.linkRedisUrl, nodeId: config.nodeId, ...(redisTls ? { tls: redisTls } : {}) });
     await server.start();
     // Replies are published to the broker as soon as they are produced; a short pause lets the last ones go.
     const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(ms, 100)));
@@ -188,12 +197,14 @@ async function startLink(config: EdgeNodeConfig, handlers: NodeLinkHandlers, log
   const connections = new LinkConnections(handlers.invoker);
   const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(EdgeNodeServerModule.forRoot(handlers, connections), {
     transport: Transport.TCP,
-    options: { host: config.linkHost, port: config.linkPort },
+    options: { host: config.linkHost, port: config.linkPort, ...(tls ? { tlsOptions: tls.serverOptions(true) } : {}) },
     // Without one, Nest keeps the process's logger (text or JSON); a Logger instance here would replace it.
     ...(logger !== undefined ? { logger } : {}),
   });
   await app.listen();
-  const port = (app.unwrap<Server>().address() as AddressInfo).port;
+  const server = app.unwrap<TlsServer>();
+  tls?.attach(server);
+  const port = (server.address() as AddressInfo).port;
   return {
     address: `tcp://${urlHost(advertisedHost(config))}:${port}`,
     flushed: (ms) => connections.flushed(ms),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,6 +13,7 @@ import { unavailableContext } from '@pimcp/plugin-sdk';
 import type { Routing } from '@pimcp/router';
 import { createMetricsRegistry, processRequestLogger, type ReadinessCheck } from '@pimcp/observability';
 import { urlHost } from '@pimcp/protocol';
+import { listenerTlsOf } from '@pimcp/tls';
 import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
 import { AccessPolicy } from './auth/access-policy';
@@ -91,11 +93,14 @@ export interface RunningGateway {
 /** Starts the gateway: MCP Streamable HTTP (both protocol eras) plus /metrics and health routes. */
 export async function bootstrapGateway(deps: GatewayDependencies): Promise<RunningGateway> {
   const { config } = deps;
+  // HTTPS when PIMCP_GATEWAY_TLS_CERT_FILE/KEY_FILE are set; the certificate is reloaded when its files change.
+  const listenerTls = listenerTlsOf(config);
   const observability = { metrics: deps.metrics ?? createMetricsRegistry('gateway'), readiness: deps.readiness ?? [] };
   const app = await NestFactory.create<NestExpressApplication>(GatewayServerModule.register(observability), {
     // Without one, Nest keeps the process's logger (configureProcessLogging: text or JSON).
     ...(deps.logger !== undefined ? { logger: deps.logger } : {}),
     bodyParser: false,
+    ...(listenerTls ? { httpsOptions: listenerTls.serverOptions(false) } : {}),
   });
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
   let mcpUrl = canonicalUrlOf(config, config.port);
@@ -158,12 +163,13 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   });
   await app.listen(config.port, config.host);
   const server = app.getHttpServer();
+  if (listenerTls) listenerTls.attach(server as unknown as TlsServer);
   const boundPort = (server.address() as AddressInfo).port;
   mcpUrl = canonicalUrlOf(config, boundPort);
   return {
     app,
     mcpUrl,
-    listenUrl: `http://${urlHost(config.host)}:${boundPort}${config.path}`,
+    listenUrl: `${listenerTls ? 'https' : 'http'}://${urlHost(config.host)}:${boundPort}${config.path}`,
     endpoint,
     accessPolicy,
     close: async () => {
@@ -172,6 +178,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
       server.closeAllConnections?.();
       await app.close();
       await limiter?.close();
+      listenerTls?.close();
     },
   };
 }

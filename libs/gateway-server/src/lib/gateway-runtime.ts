@@ -12,6 +12,7 @@ import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { invocationSignerFrom } from './auth/invocation-signer.factory';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
+import { etcdSecurityOf, expectNodeIdentity, redisTlsOf, serviceTlsOf } from '@pimcp/tls';
 import type { GatewayConfig } from './config/gateway.config';
 import { gatewayObservability } from './observability/gateway-observability';
 import { MeteredNodeInvoker } from './observability/metered.node-invoker';
@@ -37,12 +38,16 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   // Key problems fail the boot before anything is opened.
   const signer = options.invocationSigner ?? (await invocationSignerFrom(config));
   const ownsStore = !options.registryStore;
-  const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
+  const store = options.registryStore ?? createRegistryStore({ etcdHosts: [...config.etcdHosts], etcd: etcdSecurityOf(config) });
+  // mTLS to tcp:// nodes: the gateway presents its certificate and each node's must name the node it dials (ADR 0014).
+  const tls = serviceTlsOf(config);
+  const redisTls = redisTlsOf(config);
+  const redisOptions = redisTls ? { tls: redisTls } : undefined;
   const cache = new CatalogCache(store);
   await cache.start();
-  const ownedContexts = options.contextStore ? undefined : createContextStore({ redisUrl: config.redisUrl });
+  const ownedContexts = options.contextStore ? undefined : createContextStore({ redisUrl: config.redisUrl, ...(redisOptions ? { redis: { redis: redisOptions } } : {}) });
   const contextStore = options.contextStore ?? (ownedContexts as ContextStore);
-  const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl }) : new InMemorySessionStore();
+  const sessions: SessionStore = config.redisUrl ? new RedisSessionStore({ url: config.redisUrl, ...(redisOptions ? { redis: redisOptions } : {}) }) : new InMemorySessionStore();
   const brokerUrl = config.nodeLinkRedisUrl || config.redisUrl;
   const routing = createGatewayRouting(config);
   applyOperatorPolicies(routing, config, cache.routingPolicies());
@@ -53,7 +58,11 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const audit = options.audit ?? ownedAudit;
   const observability = gatewayObservability(config, cache, routing, !ownsStore);
   const invoker = new TracedNodeInvoker(new MeteredNodeInvoker(
-    new NodeLinkNodeInvoker({ signer, ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId) }),
+    new NodeLinkNodeInvoker({
+      signer, ...(brokerUrl ? { redisUrl: brokerUrl } : {}), onLinkFailure: (nodeId) => routing.executor.markLinkFailure(nodeId),
+      ...(tls ? { tcpTls: (nodeId: string) => tls.clientOptions({ checkServerIdentity: expectNodeIdentity(nodeId) }) } : {}),
+      ...(redisTls ? { redisTls } : {}),
+    }),
     observability.metrics,
     observability.recent,
   ));
@@ -83,6 +92,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       await ownedContexts?.close();
       await cache.stop();
       if (ownsStore) await store.close();
+      tls?.close();
     },
   };
 }

@@ -62,6 +62,10 @@ export class RegistryClient {
       this.logger.debug(`registry link error ${e.code}`);
       return new PimcpError(ErrorCode.RegistryUnavailable, `registry at ${where} is unreachable (${e.code}); check PIMCP_REGISTRY_URL`);
     }
+    if (e?.message === 'Connection closed') {
+      // What a refused TLS handshake looks like from here: the registry hung up before answering.
+      return new PimcpError(ErrorCode.RegistryUnavailable, `registry at ${where} closed the connection before answering; with mTLS check PIMCP_TLS_CA_FILE, PIMCP_TLS_CERT_FILE and PIMCP_TLS_KEY_FILE on both sides (same CA)`);
+    }
     return PimcpError.fromBody(err);
   }
 }

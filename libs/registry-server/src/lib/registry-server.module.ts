@@ -7,6 +7,7 @@ import { RoutingPoliciesController } from './admin/routing/routing-policies.cont
 import { AdminController } from './admin/admin.controller';
 import { DrainNodeUseCase } from './admin/usecases/drain-node/drain-node.usecase';
 import { SetCapabilityEnabledUseCase } from './admin/usecases/set-capability-enabled/set-capability-enabled.usecase';
+import { etcdSecurityOf } from '@pimcp/tls';
 import type { RegistryConfig } from './config/registry.config';
 import { LEADER_ELECTOR, REGISTRY_CONFIG, REGISTRY_METRICS, REGISTRY_STORE } from './config/registry-tokens';
 import { LeadershipService } from './leadership/leadership.service';
@@ -38,9 +39,9 @@ export class RegistryServerModule {
   static forRoot(options: RegistryServerOptions): DynamicModule {
     const { config } = options;
     const ownsStore = options.store === undefined;
-    const store = options.store ?? createRegistryStore({ etcdHosts: [...config.etcdHosts] });
+    const store = options.store ?? createRegistryStore({ etcdHosts: [...config.etcdHosts], etcd: etcdSecurityOf(config) });
     const elector = options.elector ?? createLeaderElector({
-      etcdHosts: [...config.etcdHosts], service: 'registry', ttlSeconds: config.electionTtlSeconds,
+      etcdHosts: [...config.etcdHosts], etcd: etcdSecurityOf(config), service: 'registry', ttlSeconds: config.electionTtlSeconds,
     });
     const observability = registryObservability(config, store, elector, ownsStore);
     return {

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+import { etcdTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 const ETCD_ENDPOINT = /^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$|^https?:\/\/[\w.-]+:\d+$/;
 
@@ -16,6 +17,9 @@ export const contextSyncConfigDefinition = {
   sweepIntervalMs: { env: 'PIMCP_CONTEXT_SYNC_SWEEP_INTERVAL_MS', type: 'int', min: 100, max: 86_400_000, default: 60_000, description: 'How often the leader compacts histories, removes orphaned parts and realigns TTLs.' },
   retainChanges: { env: 'PIMCP_CONTEXT_SYNC_RETAIN_CHANGES', type: 'int', min: 0, max: 1_000_000, default: 200, description: 'Changes each context keeps for watchers after a sweep; one further behind gets the whole state instead.' },
   replicaId: { env: 'PIMCP_CONTEXT_SYNC_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
+  ...serviceTlsSettings,
+  ...etcdTlsSettings,
+  ...redisTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type ContextSyncConfig = ConfigOf<typeof contextSyncConfigDefinition>;

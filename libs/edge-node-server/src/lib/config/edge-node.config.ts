@@ -1,6 +1,7 @@
 import { arch } from 'node:os';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { NODE_ID_PATTERN } from '@pimcp/protocol';
+import { redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 /** Every edge-node setting, its variable and default. */
 export const edgeNodeConfigDefinition = {
@@ -51,6 +52,8 @@ export const edgeNodeConfigDefinition = {
     env: 'PIMCP_NODE_INVOCATION_REPLAY_CACHE_SIZE', type: 'int', min: 100, max: 10_000_000, default: 100_000,
     description: 'Invocation token ids remembered (until each token expires) to refuse replays; when full of live ids new calls are refused, not remembered less.',
   },
+  ...serviceTlsSettings,
+  ...redisTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type EdgeNodeConfig = ConfigOf<typeof edgeNodeConfigDefinition>;

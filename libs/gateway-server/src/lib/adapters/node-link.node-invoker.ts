@@ -1,4 +1,4 @@
-import { type InvocationTokenSigner, NodeLinkClientPool, signedInvoke, signedNodeRequest } from '@pimcp/node-link';
+import { type InvocationTokenSigner, NodeLinkClientPool, type NodeLinkClientPoolOptions, signedInvoke, signedNodeRequest } from '@pimcp/node-link';
 import type { InvokeRequest, NodeRequest } from '@pimcp/protocol';
 import type { InvokeOptions, NodeInvoker } from '../calls/node-invoker.port';
 import type { ToolProvider } from '../calls/tool-catalog.port';
@@ -12,11 +12,10 @@ export class NodeLinkNodeInvoker implements NodeInvoker {
   private readonly pool: NodeLinkClientPool;
   private readonly signer: Pick<InvocationTokenSigner, 'sign'>;
 
-  constructor(options: { signer: Pick<InvocationTokenSigner, 'sign'>; redisUrl?: string; onLinkFailure?: (nodeId: string) => void }) {
-    this.signer = options.signer;
-    this.pool = new NodeLinkClientPool({
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}), ...(options.onLinkFailure ? { onLinkFailure: options.onLinkFailure } : {}),
-    });
+  constructor(options: { signer: Pick<InvocationTokenSigner, 'sign'> } & Pick<NodeLinkClientPoolOptions, 'redisUrl' | 'onLinkFailure' | 'tcpTls' | 'redisTls'>) {
+    const { signer, ...pool } = options;
+    this.signer = signer;
+    this.pool = new NodeLinkClientPool(pool);
   }
 
   async invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {

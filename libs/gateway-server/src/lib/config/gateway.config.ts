@@ -1,5 +1,6 @@
 import { urlHost } from '@pimcp/protocol';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
+import { etcdTlsSettings, listenerTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 const ENDPOINT = /^https?:\/\/[\w.-]+:\d+$/;
 
@@ -64,6 +65,10 @@ export const gatewayConfigDefinition = {
   },
   rateLimitRequests: { env: 'PIMCP_GATEWAY_RATE_LIMIT_REQUESTS', type: 'int', min: 0, max: 10_000_000, default: 1200, description: 'Requests one subject may make per window (0: no limit); more get 429 with Retry-After.' },
   rateLimitWindowSeconds: { env: 'PIMCP_GATEWAY_RATE_LIMIT_WINDOW_SECONDS', type: 'int', min: 1, max: 86400, default: 60, description: 'The rate limit window. Counted in Redis when PIMCP_REDIS_URL is set (shared by replicas), else in this process.' },
+  ...listenerTlsSettings,
+  ...serviceTlsSettings,
+  ...etcdTlsSettings,
+  ...redisTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigDefinition>;
@@ -75,5 +80,6 @@ export function canonicalUrlOf(config: GatewayConfig, boundPort: number): string
   if (config.publicUrl) return config.publicUrl;
   // A wildcard bind is not an address clients can use; they reach it on loopback.
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : urlHost(config.host);
-  return `http://${host}:${boundPort}${config.path}`;
+  const scheme = config.listenerCertFile ? 'https' : 'http';
+  return `${scheme}://${host}:${boundPort}${config.path}`;
 }

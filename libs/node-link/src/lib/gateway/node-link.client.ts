@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
 import { ClientRedis } from '@nestjs/microservices';
 import {
   type ClientReply, type ClientRequestEvent, ErrorCode, type InvokeEvent, type InvokeRequest, type LogEvent, type NodeRequest, NodeLinkPatterns,
@@ -54,6 +55,13 @@ export interface NodeLinkClientOptions {
   deadlineSlackMs?: number;
   /** Largest message accepted from a TCP node, in characters; a bigger one drops the connection. */
   maxMessageChars?: number;
+  /**
+   * TLS for tcp:// nodes, per node: the options should make the node's certificate name that node
+   * (mTLS, ADR 0014). Absent: plaintext.
+   */
+  tcpTls?: (nodeId: string) => ConnectionOptions;
+  /** CA or client certificate for a rediss:// broker. */
+  redisTls?: ConnectionOptions;
   /** Told when the link itself fails (unreachable, connection lost, no answer after leaving), not the node's errors. */
   onLinkFailure?: (nodeId: string) => void;
 }
@@ -95,7 +103,7 @@ export class NodeLinkClient {
       if (!options.redisUrl) {
         throw new PimcpError(ErrorCode.NodeUnavailable, `node ${target.nodeId} is reached through a Redis broker (${target.linkAddress}) but this gateway has none; set PIMCP_NODE_LINK_REDIS_URL`);
       }
-      this.client = new ClientRedis(redisLinkOptions(options.redisUrl));
+      this.client = new ClientRedis(redisLinkOptions(options.redisUrl, options.redisTls));
       this.invokePattern = nodeLinkChannel(NodeLinkPatterns.invoke, target.nodeId);
       this.requestPattern = nodeLinkChannel(NodeLinkPatterns.request, target.nodeId);
       this.cancelPattern = nodeLinkChannel(NodeLinkPatterns.cancel, target.nodeId);
@@ -103,7 +111,9 @@ export class NodeLinkClient {
       this.pingPattern = nodeLinkChannel(NodeLinkPatterns.ping, target.nodeId);
     } else {
       const { host, port } = parseLinkAddress(target.linkAddress);
-      this.client = new NodeLinkTcpClient(target.linkAddress, { host, port, maxBufferSize: options.maxMessageChars ?? 64 * 1024 * 1024 });
+      this.client = new NodeLinkTcpClient(target.linkAddress, {
+        host, port, maxBufferSize: options.maxMessageChars ?? 64 * 1024 * 1024, ...(options.tcpTls ? { tlsOptions: options.tcpTls(target.nodeId) } : {}),
+      });
       this.invokePattern = NodeLinkPatterns.invoke;
       this.requestPattern = NodeLinkPatterns.request;
       this.cancelPattern = NodeLinkPatterns.cancel;

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { ServerRedis } from '@nestjs/microservices';
 import { NodeLinkPatterns, nodeLinkChannel, PimcpError } from '@pimcp/protocol';
 import { catchError, defer, type Observable, throwError } from 'rxjs';
@@ -11,8 +12,8 @@ import type { NodeLinkHandlers } from './node-link.handlers';
 export class RedisLinkServer {
   private readonly server: ServerRedis;
 
-  constructor(handlers: NodeLinkHandlers, options: { url: string; nodeId: string }) {
-    this.server = new ServerRedis(redisLinkOptions(options.url));
+  constructor(handlers: NodeLinkHandlers, options: { url: string; nodeId: string; tls?: ConnectionOptions }) {
+    this.server = new ServerRedis(redisLinkOptions(options.url, options.tls));
     const streamed = (handle: (payload: unknown) => Observable<unknown>) => async (payload: unknown): Promise<Observable<unknown>> =>
       defer(() => handle(payload)).pipe(catchError((err: unknown) => throwError(() => (err instanceof PimcpError ? err.toBody() : err))));
     this.server.addHandler(nodeLinkChannel(NodeLinkPatterns.invoke, options.nodeId), streamed((p) => handlers.invoke(p)));

@@ -1,5 +1,6 @@
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { hostname } from 'node:os';
+import { etcdTlsSettings, serviceTlsSettings } from '@pimcp/tls';
 
 /** A node id, or a `label=value` selector (label keys and values as in manifests). */
 const TRUST_ENTRY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$|^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9])?=[a-zA-Z0-9._:/-]*$/;
@@ -27,6 +28,8 @@ export const registryConfigDefinition = {
     description: 'Hold a capability never seen from a node for approval instead of pinning it on first use.',
   },
   replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
+  ...serviceTlsSettings,
+  ...etcdTlsSettings,
 } as const satisfies ConfigDefinition;
 
 export type RegistryConfig = ConfigOf<typeof registryConfigDefinition>;

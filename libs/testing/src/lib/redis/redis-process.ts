@@ -11,6 +11,8 @@ export interface RedisProcessOptions {
   /** AOF with fsync on every write, so a key survives kill() + restart(). */
   appendOnly?: boolean;
   password?: string;
+  /** More redis-server arguments, e.g. a TLS port and ACL users (`--tls-port`, `--user`). */
+  extraArgs?: string[];
 }
 
 /** One redis-server on loopback with its own dir, for real-Redis tests. */
@@ -96,5 +98,6 @@ function redisArgs(port: number, dir: string, opts: RedisProcessOptions): string
     ...['--daemonize', 'no', '--logfile', '', '--loglevel', 'notice'],
     ...persistence,
     ...(opts.password ? ['--requirepass', opts.password] : []),
+    ...(opts.extraArgs ?? []),
   ];
 }
