@@ -24,7 +24,7 @@ export class TracingToolInvoker extends ToolInvoker {
       };
       const inner = context.with(trace.setSpan(context.active(), span), () => super.invoke(request).subscribe({
         next: (event) => {
-          if (event.type === 'result' && event.result.isError === true) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the tool returned isError' });
+          if (event.type === 'result' && event.result['isError'] === true) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the tool returned isError' });
           subscriber.next(event);
         },
         error: (error: unknown) => {
