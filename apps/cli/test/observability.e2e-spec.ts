@@ -50,7 +50,9 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     const link = await up.waitFor(/node link: +(\S+)/);
     const metricsPort = await freePort();
     node = SpawnedProcess.start('edge-node', [], {
-      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000', PIMCP_LOG_FORMAT: 'json', ...tracing },
+      env: { PIMCP_NODE_ID: 'obs-1', PIMCP_REGISTRY_URL: link, PIMCP_NODE_METRICS_PORT: String(metricsPort), PIMCP_NODE_SHUTDOWN_GRACE_MS: '1000', PIMCP_LOG_FORMAT: 'json', ...tracing,
+        // The node trusts the development gateway key `pimcp up` wrote (docs/security/node-invocation.md).
+        PIMCP_NODE_INVOCATION_KEYS_FILE: join(cwd, '.pimcp/dev-invocation-key.pub.pem') },
     });
     nodeUrl = await node.waitFor(/"metrics and health: (http:\/\/[^/"]+)\/metrics"/);
     const token = readFileSync(join(cwd, '.pimcp/dev-token'), 'utf8').trim();

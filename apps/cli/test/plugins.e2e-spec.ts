@@ -51,7 +51,11 @@ describe('plugins on a cluster (e2e)', () => {
   function startNode(nodeId: string, nodeDir: string, yaml: string): SpawnedProcess {
     const configFile = join(nodeDir, 'pimcp-node.yaml');
     writeFileSync(configFile, yaml);
-    const node = SpawnedProcess.start('edge-node', [], { cwd: nodeDir, env: { PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_CONFIG: configFile } });
+    const node = SpawnedProcess.start('edge-node', [], { cwd: nodeDir, env: {
+      PIMCP_NODE_ID: nodeId, PIMCP_REGISTRY_URL: registryLink, PIMCP_CONFIG: configFile,
+      // The node trusts the development gateway key `pimcp up` wrote (docs/security/node-invocation.md).
+      PIMCP_NODE_INVOCATION_KEYS_FILE: join(cwd, '.pimcp/dev-invocation-key.pub.pem'),
+    } });
     nodes.push(node);
     return node;
   }

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The e2e needs a real registry for the spawned node to join; the app itself never imports it.
@@ -18,6 +19,9 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
   let registry: RunningRegistry;
   const processes: EdgeNodeProcess[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'pimcp-boot-deps-'));
+  // A node must trust a gateway key to start at all (docs/security/node-invocation.md); any P-256 key does here.
+  const trustedKeys = join(dir, 'gateway.pub.pem');
+  writeFileSync(trustedKeys, generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
 
   /** Starts the built node with the probe preloaded, waits until it joined, and lists the packages it loaded. */
   async function packagesLoadedBy(nodeId: string, env: Record<string, string> = {}): Promise<string[]> {
@@ -28,6 +32,7 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
       PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
       NODE_OPTIONS: `--require=${PROBE}`,
       PIMCP_LOADED_PACKAGES_OUT: out,
+      PIMCP_NODE_INVOCATION_KEYS_FILE: trustedKeys,
       ...env,
     });
     processes.push(node);

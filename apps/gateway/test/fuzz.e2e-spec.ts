@@ -35,6 +35,7 @@ describe('gateway fuzz: 100,000 malformed and hostile JSON-RPC requests', () => 
     gateway = await GatewayProcess.start({
       PIMCP_ETCD_HOSTS: etcd.clientUrl,
       PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile,
+      PIMCP_GATEWAY_INVOCATION_KEY_FILE: credentials.invocationKeyFile,
       PIMCP_GATEWAY_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
       // The fuzzer is one subject sending far more than any client should: its budget would turn the run into 429s.
       PIMCP_GATEWAY_RATE_LIMIT_REQUESTS: '0',
