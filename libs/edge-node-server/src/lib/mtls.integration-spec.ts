@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeLinkClient } from '@pimcp/node-link';
+import { InvocationTokenSigner, NodeLinkClient, signedInvoke } from '@pimcp/node-link';
 import { ErrorCode, type InvokeRequest } from '@pimcp/protocol';
 import { RegistryClient } from '@pimcp/registry-client';
 // The node's tests need a real registry to join; production code of this lib never imports it.
@@ -34,6 +35,9 @@ function material(set: WrittenDevCertificates, name: string): TlsMaterial {
 
 describe('mTLS between nodes, registry and gateway (integration: real sockets on loopback)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pimcp-mtls-'));
+  const gatewayKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const gatewayKeyFile = join(dir, 'gateway-invocation.pub.pem');
+  let signer: InvocationTokenSigner;
   let cluster: WrittenDevCertificates;
   let foreign: WrittenDevCertificates;
   let registry: RunningRegistry;
@@ -46,22 +50,29 @@ describe('mTLS between nodes, registry and gateway (integration: real sockets on
     return client;
   }
 
-  function linkClient(expectedNodeId: string, tls: TlsMaterial | undefined): NodeLinkClient {
+  /** The link as the gateway uses it: over (m)TLS, each invocation signed for the node it is meant for. */
+  function linkClient(expectedNodeId: string, tls: TlsMaterial | undefined) {
     const client = new NodeLinkClient({ nodeId: expectedNodeId, linkAddress: node.linkAddress }, {
       ...(tls ? { tcpTls: (nodeId: string) => tls.clientOptions({ checkServerIdentity: expectNodeIdentity(nodeId) }) } : {}),
     });
     closers.push(() => client.close());
-    return client;
+    return { invoke: async (call: InvokeRequest) => client.invoke(await signedInvoke(signer, expectedNodeId, call)) };
   }
 
   beforeAll(async () => {
+    // The node also checks each call's gateway-signed token (docs/security/node-invocation.md).
+    writeFileSync(gatewayKeyFile, gatewayKey.publicKey.export({ type: 'spki', format: 'pem' }));
+    signer = await InvocationTokenSigner.fromPem(gatewayKey.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, { issuer: 'mtls-gateway', maxTtlMs: 30_000 });
     cluster = await writeDevCertificates({ dir: join(dir, 'cluster'), nodeIds: ['pi-a', 'pi-b'] });
     foreign = await writeDevCertificates({ dir: join(dir, 'foreign'), nodeIds: ['pi-a'] });
     const config = registryConfig.load({ env: { PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0', ...tlsEnv(cluster, 'registry') } });
     registry = await bootstrapRegistry({ config, logger: false });
     node = await bootstrapEdgeNode({
       config: edgeNodeConfig.load({
-        env: { PIMCP_NODE_ID: 'pi-a', PIMCP_NODE_LINK_PORT: '0', PIMCP_REGISTRY_URL: `tcp://127.0.0.1:${registry.link.port}`, ...tlsEnv(cluster, 'node-pi-a') },
+        env: {
+          PIMCP_NODE_ID: 'pi-a', PIMCP_NODE_LINK_PORT: '0', PIMCP_REGISTRY_URL: `tcp://127.0.0.1:${registry.link.port}`, ...tlsEnv(cluster, 'node-pi-a'),
+          PIMCP_NODE_INVOCATION_KEYS_FILE: gatewayKeyFile,
+        },
       }),
       logger: false,
     });

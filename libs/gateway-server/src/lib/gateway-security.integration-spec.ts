@@ -50,7 +50,7 @@ describe('gateway security (real etcd, registry, node and Redis)', () => {
   const claims = (scopes?: readonly string[], subject = 'alice'): TokenClaims => ({ issuer: DEV_ISSUER, audience: gateway.mcpUrl, subject, ...(scopes ? { scopes } : {}) });
 
   async function startGateway(env: Record<string, string>): Promise<RunningGateway> {
-    const config = gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, ...env } });
+    const config = gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_GATEWAY_INVOCATION_KEY_FILE: credentials.invocationKeyFile, ...env } });
     const started = await startGatewayRuntime({ config, logger: false });
     // The catalog arrives through the etcd watch.
     const admin = credentials.mintToken({ subject: 'admin', audience: started.mcpUrl });
@@ -65,7 +65,10 @@ describe('gateway security (real etcd, registry, node and Redis)', () => {
       config: registryConfig.load({ env: { PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' } }), logger: false,
     });
     node = await bootstrapEdgeNode({
-      config: edgeNodeConfig.load({ env: { PIMCP_NODE_ID: 'pi-sec', PIMCP_NODE_LINK_PORT: '0', PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}` } }),
+      config: edgeNodeConfig.load({ env: {
+        PIMCP_NODE_ID: 'pi-sec', PIMCP_NODE_LINK_PORT: '0', PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
+        PIMCP_NODE_INVOCATION_KEYS_FILE: credentials.invocationPublicKeyFile,
+      } }),
       tools: nodeTools, logger: false,
     });
     gateway = await startGateway({
@@ -243,7 +246,7 @@ describe('gateway security (real etcd, registry, node and Redis)', () => {
       await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
       const config = gatewayConfig.load({ env: {
-        PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_GATEWAY_JWKS_URL: url, PIMCP_GATEWAY_JWKS_COOLDOWN_SECONDS: '0', PIMCP_GATEWAY_JWT_ISSUER: issuer,
+        PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_GATEWAY_INVOCATION_KEY_FILE: credentials.invocationKeyFile, PIMCP_GATEWAY_JWKS_URL: url, PIMCP_GATEWAY_JWKS_COOLDOWN_SECONDS: '0', PIMCP_GATEWAY_JWT_ISSUER: issuer,
       } });
       jwksGateway = await startGatewayRuntime({ config, logger: false });
     }, 60_000);

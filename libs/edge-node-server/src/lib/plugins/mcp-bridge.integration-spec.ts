@@ -37,12 +37,16 @@ describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, g
         env: {
           PIMCP_NODE_ID: 'bridge-1', PIMCP_NODE_LINK_PORT: '0', PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
           PIMCP_NODE_PLUGINS: 'mcp-bridge', PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify(pluginConfig),
+          PIMCP_NODE_INVOCATION_KEYS_FILE: credentials.invocationPublicKeyFile,
         },
       }),
       logger: false,
     });
     gateway = await startGatewayRuntime({
-      config: gatewayConfig.load({ env: { PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile } }),
+      config: gatewayConfig.load({ env: {
+        PIMCP_GATEWAY_PORT: '0', PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile,
+        PIMCP_GATEWAY_INVOCATION_KEY_FILE: credentials.invocationKeyFile,
+      } }),
       logger: false,
     });
     client = new Client({ name: 'bridge-it', version: '1' });
