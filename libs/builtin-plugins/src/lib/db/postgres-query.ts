@@ -1,4 +1,4 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { PostgresConnection } from './postgres-connection';
 
 /** One call on a PostgreSQL database. */
@@ -31,7 +31,9 @@ export class PostgresPools {
   pool(name: string, connection: PostgresConnection, timeoutMs: number): Pool {
     let pool = this.pools.get(name);
     if (!pool) {
-      pool = new Pool({
+      // pg is loaded at the first PostgreSQL call, not when the plugin loads: a node with only SQLite never pays for it.
+      const { Pool: PgPool } = require('pg') as typeof import('pg');
+      pool = new PgPool({
         host: connection.host, port: connection.port, database: connection.database, user: connection.user,
         ...(connection.passwordEnv ? { password: () => process.env[connection.passwordEnv as string] ?? '' } : {}),
         ...(connection.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
