@@ -36,6 +36,9 @@ describe('gateway fuzz: 100,000 malformed and hostile JSON-RPC requests', () => 
       PIMCP_ETCD_HOSTS: etcd.clientUrl,
       PIMCP_GATEWAY_JWT_PUBLIC_KEY_FILE: credentials.publicKeyFile,
       PIMCP_GATEWAY_INVOCATION_KEY_FILE: credentials.invocationKeyFile,
+      // V8 grows its heap lazily while there is room (RSS alone cannot tell garbage from a leak): with the old space
+      // capped, anything the gateway kept per request would end in an out-of-memory crash, which the test catches.
+      NODE_OPTIONS: '--max-old-space-size=160',
       PIMCP_GATEWAY_MAX_BODY_BYTES: String(MAX_BODY_BYTES),
       // The fuzzer is one subject sending far more than any client should: its budget would turn the run into 429s.
       PIMCP_GATEWAY_RATE_LIMIT_REQUESTS: '0',
