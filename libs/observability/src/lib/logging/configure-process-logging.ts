@@ -10,7 +10,10 @@ import { loggingConfig } from './logging.config';
  * logging) when JSON was chosen.
  */
 export function configureProcessLogging(app: string, env: NodeJS.ProcessEnv = process.env): Params | undefined {
-  const config = loggingConfig.load({ env });
+  // Environment variables only: the app's PIMCP_CONFIG file belongs to the app's own settings.
+  const variables = { ...env };
+  delete variables['PIMCP_CONFIG'];
+  const config = loggingConfig.load({ env: variables });
   if (config.logFormat === 'json') {
     const params = jsonLoggingParams(app, config);
     Logger.overrideLogger(createJsonLogger(params));
