@@ -1,16 +1,6 @@
-import { type ToolContext, unavailableContext } from '@pimcp/plugin-sdk';
+import { type ToolContext, testToolContext } from '@pimcp/plugin-sdk';
 
-/** A handler context for calling a tool directly in a unit test. */
+/** The SDK's unit-test handler context, with a longer deadline: some plugin specs run real child processes. */
 export function toolContext(overrides: Partial<ToolContext> = {}): ToolContext {
-  return {
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    requestId: 'r-test',
-    caller: { subject: 'test' },
-    meta: {},
-    context: unavailableContext('test', 'unit tests have no context store'),
-    deadline: Date.now() + 30_000,
-    logger: { log: () => undefined, warn: () => undefined, error: () => undefined },
-    ...overrides,
-  };
+  return testToolContext({ deadline: Date.now() + 30_000, ...overrides });
 }

@@ -1,10 +1,9 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind } from '@opentelemetry/api';
 import { metaWithTraceContext } from '@pimcp/observability';
 import type { InvokeRequest, NodeRequest } from '@pimcp/protocol';
 import type { InvokeOptions, NodeInvoker } from '../calls/node-invoker.port';
 import type { ToolProvider } from '../calls/tool-catalog.port';
-
-const tracer = trace.getTracer('pimcp-gateway');
+import { inToolSpan } from './tool-span';
 
 /**
  * One client span per invocation over the node link (each retry or hedge its own), whose trace context goes to
@@ -14,21 +13,10 @@ export class TracedNodeInvoker implements NodeInvoker {
   constructor(private readonly inner: NodeInvoker) {}
 
   invoke(provider: ToolProvider, request: InvokeRequest, options: InvokeOptions): Promise<Record<string, unknown>> {
-    return tracer.startActiveSpan(`pimcp.link invoke ${request.tool}`, {
+    return inToolSpan(`pimcp.link invoke ${request.tool}`, {
       kind: SpanKind.CLIENT,
       attributes: { 'pimcp.node.id': provider.nodeId, 'pimcp.request.id': request.requestId, 'gen_ai.tool.name': request.tool },
-    }, async (span) => {
-      try {
-        const result = await this.inner.invoke(provider, { ...request, meta: metaWithTraceContext(request.meta) }, options);
-        if (result['isError'] === true) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the tool returned isError' });
-        return result;
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    }, undefined, () => this.inner.invoke(provider, { ...request, meta: metaWithTraceContext(request.meta) }, options));
   }
 
   request(provider: ToolProvider, request: NodeRequest, options: { signal: AbortSignal }): Promise<Record<string, unknown>> {
