@@ -87,6 +87,17 @@ describe('observability (e2e): /metrics and /health on every app, readiness foll
     expect(sampleValue(onNode, 'pimcp_node_registered')).toBe(1);
   });
 
+  it('measures the context stream lag: a write through context.put reaches the gateway\'s change feed, observed as lag', async () => {
+    const result = await client.callTool({ name: 'context.put', arguments: { context: 'obs-lag', key: 'plan', value: { step: 1 } } });
+    expect(result.isError).toBeFalsy();
+    const gateway = await pollUntil(async () => {
+      const metrics = await scrape(gatewayUrl);
+      return (sampleValue(metrics, 'pimcp_context_change_lag_seconds_count', { consumer: 'change_feed' }) ?? 0) >= 1 ? metrics : undefined;
+    }, { timeoutMs: 5000, description: 'the write in the change-feed lag histogram' });
+    // Redis and the gateway share this host's clock: the note arrives well within a second.
+    expect(sampleValue(gateway, 'pimcp_context_change_lag_seconds_bucket', { consumer: 'change_feed', le: '1' })).toBeGreaterThanOrEqual(1);
+  });
+
   it('traces one call across the gateway, the link and the node, continuing the client\'s trace from _meta', async () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     await client.callTool({ name: 'obs-1.system.info', arguments: {}, _meta: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });

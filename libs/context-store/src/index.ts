@@ -4,6 +4,7 @@ export * from './lib/port/context-store.port';
 export * from './lib/errors/context-store.exception';
 export { type ContextLimits, DEFAULT_CONTEXT_LIMITS } from './lib/shared/context-limits';
 export { applyMergePatch } from './lib/shared/json-merge-patch';
+export { changeLagSeconds } from './lib/shared/change-lag';
 export * from './lib/memory/in-memory-context-store.adapter';
 export * from './lib/redis/redis-context-store.adapter';
 export { DEFAULT_CONTEXT_KEY_PREFIX } from './lib/redis/context-redis-keys';

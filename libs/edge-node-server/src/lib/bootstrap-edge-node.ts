@@ -68,9 +68,11 @@ export async function bootstrapEdgeNode(options: EdgeNodeOptions): Promise<Runni
   const toolsWith = (pluginTools: ToolDefinition[]) => [...builtin, ...pluginTools, ...(options.tools ?? [])];
   const ownedStore = options.contextStore ? undefined : config.redisUrl ? offlineCapableStore(config, redisTls) : undefined;
   const contextStore = options.contextStore ?? ownedStore;
-  const contexts = contextStore ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas }) : undefined;
   // Set once the operator endpoint is up; calls and heartbeats before that are not counted.
   let observability: NodeObservability | undefined;
+  const contexts = contextStore
+    ? new NodeContexts(contextStore, { maxReplicas: config.contextReplicas, onChangeApplied: (change) => observability?.metrics.contextChangeApplied(change) })
+    : undefined;
   const invoker = new TracingToolInvoker(toolsWith(plugins.contents().tools), {
     nodeId: config.nodeId, maxConcurrent: config.maxConcurrentCalls, ...(contexts ? { contexts: (id: string) => contexts.handle(id) } : {}),
     onCallEnded: (tool, outcome, ms) => observability?.metrics.callEnded(tool, outcome, ms),

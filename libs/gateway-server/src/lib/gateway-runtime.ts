@@ -66,6 +66,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
     observability.metrics,
     observability.recent,
   ));
+  const stopMeasuringContextLag = await contextStore.onWrite((note) => observability.metrics.contextWriteHeard(note));
   const stopDroppingLostNodes = cache.onChange((change) => {
     if (change.routingPoliciesChanged) applyOperatorPolicies(routing, config, cache.routingPolicies());
     const live = cache.nodes();
@@ -84,6 +85,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
     ...gateway,
     close: async () => {
       stopDroppingLostNodes();
+      await stopMeasuringContextLag();
       await gateway.close();
       await invoker.close();
       await observability.close();

@@ -4,14 +4,17 @@ import type { ContextChange } from '../port/context-change';
 import type { ContextStore, ContextWatch, WatchStart } from '../port/context-store.port';
 
 export class ContextChangeCollector {
+  /** Changes as delivered, without their commit times (kept apart so assertions can compare whole changes). */
   readonly changes: ContextChange[] = [];
+  /** The commit time (`writtenAt`) of each delivered put or delete, by revision. */
+  readonly writeTimes = new Map<number, number | undefined>();
   readonly errors: Error[] = [];
   private watch: ContextWatch | undefined;
 
   static async start(store: ContextStore, contextId: string, from: WatchStart): Promise<ContextChangeCollector> {
     const collector = new ContextChangeCollector();
     collector.watch = await store.watch(contextId, from, {
-      onChange: (change) => collector.changes.push(change),
+      onChange: (change) => collector.record(change),
       onError: (error) => collector.errors.push(error),
     });
     return collector;
@@ -29,6 +32,16 @@ export class ContextChangeCollector {
 
   async waitFor(predicate: (change: ContextChange) => boolean, description: string, timeoutMs = 5000): Promise<ContextChange> {
     return pollUntil(() => this.changes.find(predicate), { timeoutMs, description: `watch change: ${description}` });
+  }
+
+  private record(change: ContextChange): void {
+    if (change.type === 'reset') {
+      this.changes.push(change);
+      return;
+    }
+    const { writtenAt, ...rest } = change;
+    this.writeTimes.set(change.revision, writtenAt);
+    this.changes.push(rest);
   }
 
   async close(): Promise<void> {

@@ -438,7 +438,7 @@ export function describeContextStoreContract(name: string, createHarness: () => 
       it('announces every put and delete of every context to another store instance, and stops when asked', async () => {
         const listener = await harness.open();
         const heard: Array<{ contextId: string; key: string; revision: number; type: string }> = [];
-        const stop = await listener.onWrite((note) => heard.push(note));
+        const stop = await listener.onWrite((note) => heard.push({ contextId: note.contextId, key: note.key, revision: note.revision, type: note.type }));
         const other = `${ctx}-other`;
         await store.put(ctx, 'a', 1);
         await store.patch(other, 'b', { x: 1 });
@@ -454,6 +454,31 @@ export function describeContextStoreContract(name: string, createHarness: () => 
         await store.put(ctx, 'c', 3);
         await sleep(200);
         expect(heard).toHaveLength(3);
+      });
+    });
+
+    describe('commit times', () => {
+      // Consumers measure their lag (pimcp_context_change_lag_seconds) as their clock minus this stamp.
+      it('stamps every change a watch delivers and every change-feed note with when the store committed it', async () => {
+        const listener = await harness.open();
+        const notes: Array<number | undefined> = [];
+        const stop = await listener.onWrite((note) => notes.push(note.writtenAt));
+        const watcher = await watch(ctx, 0);
+        const before = Date.now();
+        await store.put(ctx, 'a', 1);
+        await store.delete(ctx, 'a');
+        const after = Date.now();
+        await watcher.waitForRevision(2);
+        await pollUntil(() => notes.length >= 2 || undefined, { timeoutMs: 3000, description: 'two change-feed notes' });
+        await stop();
+        // The store's clock (Redis's TIME) runs on this host too: allow a few ms of rounding and clock reads.
+        const stamps = [watcher.writeTimes.get(1), watcher.writeTimes.get(2), ...notes];
+        for (const stamp of stamps) {
+          expect(typeof stamp).toBe('number');
+          expect(stamp).toBeGreaterThanOrEqual(before - 5);
+          expect(stamp).toBeLessThanOrEqual(after + 5);
+        }
+        expect(stamps[1]).toBeGreaterThanOrEqual(stamps[0] as number);
       });
     });
 

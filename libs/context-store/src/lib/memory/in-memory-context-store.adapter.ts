@@ -91,7 +91,7 @@ export class InMemoryContextStore implements ContextStore {
     const revision = context.doc.revision + 1;
     context.doc.remove(key, revision);
     context.clocks.set(key, options.clock ?? storeClock('~memory'));
-    this.record(contextId, context, { type: 'delete', contextId, key, revision });
+    this.record(contextId, context, { type: 'delete', contextId, key, revision, writtenAt: Date.now() });
     return { revision, deleted: true };
   }
 
@@ -197,7 +197,7 @@ export class InMemoryContextStore implements ContextStore {
     const revision = doc.revision + 1;
     doc.put(key, json, revision);
     context.clocks.set(key, options.clock ?? storeClock('~memory'));
-    this.record(contextId, context, { type: 'put', contextId, key, value: JSON.parse(json) as JsonValue, revision });
+    this.record(contextId, context, { type: 'put', contextId, key, value: JSON.parse(json) as JsonValue, revision, writtenAt: Date.now() });
     if (ttlMs !== undefined) this.setExpiry(contextId, context, ttlMs);
     return revision;
   }
@@ -216,7 +216,7 @@ export class InMemoryContextStore implements ContextStore {
     if (context.history.length > this.limits.historyLength) context.history.shift();
     for (const watch of this.watchers.get(contextId) ?? []) watch.push(change);
     if (change.type === 'reset') return;
-    const note: ContextWriteNote = { contextId, key: change.key, revision: change.revision, type: change.type };
+    const note: ContextWriteNote = { contextId, key: change.key, revision: change.revision, type: change.type, writtenAt: change.writtenAt };
     // After the write's own turn, as a Redis subscriber would hear it; a throwing listener harms nobody else.
     for (const listener of this.writeListeners) queueMicrotask(() => {
       try {

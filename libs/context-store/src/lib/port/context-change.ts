@@ -15,6 +15,8 @@ export interface ContextPutChange {
   /** The key's whole new value (after a patch: the merged result). */
   value: JsonValue;
   revision: number;
+  /** When the store committed the write (ms since the epoch, the store's clock); absent in older history entries. */
+  writtenAt?: number;
 }
 
 export interface ContextDeleteChange {
@@ -22,6 +24,8 @@ export interface ContextDeleteChange {
   contextId: string;
   key: string;
   revision: number;
+  /** When the store committed the delete (ms since the epoch, the store's clock); absent in older history entries. */
+  writtenAt?: number;
 }
 
 /**
@@ -51,4 +55,6 @@ export interface ContextWriteNote {
   key: string;
   revision: number;
   type: 'put' | 'delete';
+  /** When the store committed the write (ms since the epoch, the store's clock). */
+  writtenAt?: number;
 }

@@ -49,9 +49,11 @@ export class RedisChangeFeed {
 
 function parseNote(message: string): ContextWriteNote | undefined {
   try {
-    const raw = JSON.parse(message) as { c?: unknown; k?: unknown; r?: unknown; t?: unknown };
+    const raw = JSON.parse(message) as { c?: unknown; k?: unknown; r?: unknown; t?: unknown; w?: unknown };
     if (typeof raw.c !== 'string' || typeof raw.k !== 'string' || typeof raw.r !== 'number' || (raw.t !== 'put' && raw.t !== 'del')) return undefined;
-    return { contextId: raw.c, key: raw.k, revision: raw.r, type: raw.t === 'put' ? 'put' : 'delete' };
+    const note: ContextWriteNote = { contextId: raw.c, key: raw.k, revision: raw.r, type: raw.t === 'put' ? 'put' : 'delete' };
+    if (typeof raw.w === 'number' && Number.isFinite(raw.w)) note.writtenAt = raw.w;
+    return note;
   } catch {
     return undefined;
   }

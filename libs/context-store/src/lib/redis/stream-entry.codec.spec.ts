@@ -14,4 +14,10 @@ describe(decodeStreamEntry.name, () => {
       change: { type: 'delete', contextId: 'c', key: 'notes', revision: 7 },
     });
   });
+
+  it('reads the commit time when the entry has one, and leaves it out when it has none or a garbled one', () => {
+    expect(decodeStreamEntry('c', '8-0', ['e', 'ep', 't', 'put', 'k', 'n', 'v', '1', 'w', '1764866400123']).change.writtenAt).toBe(1764866400123);
+    expect(decodeStreamEntry('c', '9-0', ['e', 'ep', 't', 'del', 'k', 'n', 'w', '1764866400124']).change.writtenAt).toBe(1764866400124);
+    expect(decodeStreamEntry('c', '9-0', ['e', 'ep', 't', 'del', 'k', 'n', 'w', 'soon']).change).not.toHaveProperty('writtenAt');
+  });
 });

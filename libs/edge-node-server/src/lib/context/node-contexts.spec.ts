@@ -34,6 +34,22 @@ describe(NodeContexts.name, () => {
     await Promise.all([nodeA.close(), nodeB.close()]);
   });
 
+  it('reports each change its replicas apply after loading, with the store\'s commit time (for the lag metric)', async () => {
+    const applied: Array<{ type: string; writtenAt?: number }> = [];
+    const node = new NodeContexts(store, { maxReplicas: 4, onChangeApplied: (change) => applied.push(change) });
+    const other = new NodeContexts(store, { maxReplicas: 4 });
+    await other.handle('lagged').put('before', 1);
+    await node.handle('lagged').get('before');
+    const before = Date.now();
+    await other.handle('lagged').put('after', 2);
+    for (let i = 0; i < 50 && applied.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The snapshot loaded at open is not replication; the later put is, stamped by the store.
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({ type: 'put', key: 'after' });
+    expect(applied[0]?.writtenAt).toBeGreaterThanOrEqual(before);
+    await Promise.all([node.close(), other.close()]);
+  });
+
   it('keeps at most maxReplicas contexts open, closing the least recently used', async () => {
     const node = new NodeContexts(store, { maxReplicas: 2 });
     await node.handle('c1').get('k');

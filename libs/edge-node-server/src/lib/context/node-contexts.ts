@@ -1,9 +1,11 @@
-import { applyMergePatch, ContextReplica, type ContextStore, type JsonValue, OfflineContextStore } from '@pimcp/context-store';
+import { applyMergePatch, type ContextChange, ContextReplica, type ContextStore, type JsonValue, OfflineContextStore } from '@pimcp/context-store';
 import type { ContextHandle } from '@pimcp/plugin-sdk';
 
 export interface NodeContextsOptions {
   /** Contexts held as local replicas at once; the least recently used one is closed past this (each follows a watch). */
   maxReplicas: number;
+  /** Called for every change a replica applies (the node's metrics measure the replication lag from it). */
+  onChangeApplied?: (change: ContextChange) => void;
 }
 
 /**
@@ -65,6 +67,9 @@ export class NodeContexts {
       return held;
     }
     const opening = ContextReplica.open(this.store, id);
+    const observe = this.options.onChangeApplied;
+    // The first snapshot is applied inside open(), before this listener: it is a load, not replication.
+    if (observe) void opening.then((replica) => replica.onChange(observe), () => undefined);
     // A failed open is not kept: the next call tries again (Redis may be back).
     opening.catch(() => {
       if (this.replicas.get(id) === opening) this.replicas.delete(id);

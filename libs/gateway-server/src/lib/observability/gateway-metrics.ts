@@ -1,3 +1,4 @@
+import { changeLagSeconds, type ContextWriteNote } from '@pimcp/context-store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Outcomes of one invocation on one node, as the metrics label them. */
@@ -18,6 +19,7 @@ export class GatewayMetrics {
   readonly calls: Counter<'capability' | 'node' | 'outcome'>;
   readonly latency: Histogram<'capability' | 'node' | 'outcome'>;
   readonly inFlight: Gauge<'node'>;
+  private readonly contextLag: Histogram<'consumer'>;
 
   constructor(registry: Registry, sources: GatewayGaugeSources) {
     this.calls = new Counter({
@@ -31,6 +33,12 @@ export class GatewayMetrics {
     });
     this.inFlight = new Gauge({
       name: 'pimcp_gateway_tool_calls_in_flight', help: 'Invocations sent to a node and not answered yet.', labelNames: ['node'], registers: [registry],
+    });
+    this.contextLag = new Histogram({
+      name: 'pimcp_context_change_lag_seconds',
+      help: 'Context stream lag: from a write\'s commit in the store (Redis time) to this process hearing of it (includes clock skew between hosts).',
+      labelNames: ['consumer'], registers: [registry],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     });
     new Gauge({
       name: 'pimcp_gateway_catalog_tools', help: 'Tools in the federated catalog (without per-node aliases).', registers: [registry],
@@ -55,5 +63,11 @@ export class GatewayMetrics {
         for (const node of sources.catalog().nodes) this.set({ node }, sources.circuit(node));
       },
     });
+  }
+
+  /** A change-feed note (what drives resources/updated for context:// subscribers): how late it arrived. */
+  contextWriteHeard(note: ContextWriteNote): void {
+    const lag = changeLagSeconds(note.writtenAt);
+    if (lag !== undefined) this.contextLag.observe({ consumer: 'change_feed' }, lag);
   }
 }
