@@ -57,6 +57,7 @@ describe('dashboard (e2e): what a person sees at /ui in headless Chromium', () =
     await page.getByRole('button', { name: 'Show the cluster' }).click();
     const tokyo = page.locator('[data-region="tokyo"]');
     await tokyo.getByRole('heading', { name: 'Region tokyo' }).waitFor();
+    await tokyo.getByRole('heading', { name: 'Tier edge' }).waitFor();
     for (const nodeId of ['local-1', 'local-2']) {
       const card = tokyo.locator(`[data-tier="edge"] [data-node="${nodeId}"]`);
       await card.waitFor();

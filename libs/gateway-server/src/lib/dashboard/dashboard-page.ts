@@ -117,10 +117,11 @@ export const DASHBOARD_JS = `'use strict';
     $('signin').hidden = true;
     $('cluster').hidden = false;
     const healthy = view.nodes.filter((n) => n.circuit === 'closed' && !n.draining).length;
-    $('summary').textContent = view.nodes.length + ' nodes (' + healthy + ' healthy), ' + view.catalog.tools + ' tools, catalog revision ' + view.catalog.revision;
+    const count = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+    $('summary').textContent = count(view.nodes.length, 'node') + ' (' + healthy + ' healthy), ' + count(view.catalog.tools, 'tool') + ', catalog revision ' + view.catalog.revision;
     const regions = new Map();
     for (const node of view.nodes) {
-      const region = node.region || 'no region';
+      const region = node.region || '';
       if (!regions.has(region)) regions.set(region, new Map());
       const tiers = regions.get(region);
       const tier = node.tier || 'no tier';
@@ -130,9 +131,9 @@ export const DASHBOARD_JS = `'use strict';
     const container = $('regions');
     container.replaceChildren();
     for (const [region, tiers] of regions) {
-      const section = el('section', { class: 'region', 'data-region': region }, el('h3', {}, 'Region ' + region));
+      const section = el('section', { class: 'region', 'data-region': region }, el('h3', {}, region ? 'Region ' + region : 'No region set'));
       for (const [tier, nodes] of tiers) {
-        section.append(el('h3', {}, tier), el('div', { class: 'tier', 'data-tier': tier }, ...nodes.map(card)));
+        section.append(el('h3', {}, 'Tier ' + tier), el('div', { class: 'tier', 'data-tier': tier }, ...nodes.map(card)));
       }
       container.append(section);
     }
