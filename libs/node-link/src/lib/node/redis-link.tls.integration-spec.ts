@@ -60,6 +60,13 @@ describe('RedisLinkServer over rediss:// with ACL users (integration: real redis
     expect(result['structuredContent']).toEqual({ n: 3 });
   });
 
+  it('fails to start, naming the missing grant, when the node\'s ACL user may not use its channels', async () => {
+    // node-pi-1's user serves pi-1 only: started as pi-2 it would be up yet unreachable.
+    const server = new RedisLinkServer(handlers(), { url: url('node-pi-1', 'node-secret'), nodeId: 'pi-2', tls: tls() ?? {} });
+    cleanups.push(() => server.close());
+    await expect(server.start()).rejects.toThrow(/the Redis user "node-pi-1" may not subscribe to this node's link channels .*ACL SETUSER node-pi-1 resetchannels &node\.\*\/pi-2 &node\.\*\/pi-2\.reply/);
+  });
+
   it('refuses a plaintext connection on the TLS port', async () => {
     const client = new NodeLinkClient({ nodeId: 'pi-1', linkAddress: `redis://127.0.0.1:${tlsPort}` }, { redisUrl: `redis://gateway:gateway-secret@127.0.0.1:${tlsPort}` });
     cleanups.push(() => client.close());
