@@ -30,8 +30,14 @@ describe('buildProgram', () => {
     [['call', 'system.info', '--timeout', 'soon']],
     [['ctx', 'put', 'demo', 'k', 'not json']],
     [['tools', 'list', '--gateway', 'localhost:8080']],
+    [['toolsets', 'set', 'ops']],
+    [['toolsets', 'delete']],
   ])('rejects %j before doing anything, with a non-zero exit code', async (args) => {
     expect((await commanderError(args)).exitCode).not.toBe(0);
+  });
+
+  it('offers pimcp toolsets list|get|set|delete', () => {
+    expect(buildProgram().commands.find((c) => c.name() === 'toolsets')?.commands.map((c) => c.name())).toEqual(['list', 'get', 'set', 'delete']);
   });
 
   it('exits 0 for --help', async () => {

@@ -9,6 +9,7 @@ import { registerCtxCommand } from './commands/ctx.command';
 import { registerNodesCommand } from './commands/nodes.command';
 import { registerTokenCommand } from './commands/token.command';
 import { registerToolsCommand } from './commands/tools.command';
+import { registerToolSetsCommand } from './commands/toolsets.command';
 import { registerUpCommand } from './commands/up.command';
 import { EXIT_CODE_MEANINGS } from './shared/cli-error';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerNodesCommand(program);
   registerToolsCommand(program);
+  registerToolSetsCommand(program);
   registerCallCommand(program);
   registerCtxCommand(program);
   registerTokenCommand(program);

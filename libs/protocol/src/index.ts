@@ -12,5 +12,7 @@ export * from './lib/manifest/json-schema-check';
 export * from './lib/manifest/schema-digest';
 export * from './lib/registry/registry-records';
 export * from './lib/registry/registry-patterns';
+export * from './lib/registry/tool-set.dto';
+export * from './lib/registry/validate-tool-set';
 export * from './lib/node-link/node-link-patterns';
 export * from './lib/net/url-host';

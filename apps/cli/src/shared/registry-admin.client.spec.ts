@@ -13,6 +13,10 @@ describe(RegistryAdminClient.name, () => {
     '/v1/capabilities/system.info/disable': [200, JSON.stringify({ name: 'system.info', scope: 'pi-1', enabled: false, revision: 7 })],
     '/v1/nodes/ghost/drain': [404, JSON.stringify({ code: 'NODE_UNKNOWN', message: 'node "ghost" is not registered', retryable: false })],
     '/v1/capabilities/Bad/enable': [400, JSON.stringify({ code: 'INVALID_REQUEST', message: 'not a capability name', problems: [{ path: 'name', message: 'lowercase' }] })],
+    '/v1/tool-sets': [200, JSON.stringify({ toolSets: [{ name: 'ops', patterns: ['shell.*'], at: '2026-12-04T00:00:00.000Z' }] })],
+    '/v1/tool-sets/ops': [200, JSON.stringify({ name: 'ops', patterns: ['shell.*'], revision: 9 })],
+    '/v1/tool-sets/ghost': [404, JSON.stringify({ code: 'TOOL_SET_UNKNOWN', message: 'no tool set "ghost" is stored in the registry', retryable: false })],
+    '/v1/tool-sets/bad': [400, JSON.stringify({ code: 'INVALID_REQUEST', message: 'invalid tool set', problems: [{ path: 'patterns[0]', message: 'expected a tool-name glob' }] })],
     '/v1/nodes/locked/drain': [401, JSON.stringify({ code: 'UNAUTHORIZED', message: 'admin token required' })],
   };
 
@@ -54,6 +58,21 @@ describe(RegistryAdminClient.name, () => {
     expect(bad.exitCode).toBe(ExitCode.Usage);
     expect(bad.message).toContain('name: lowercase');
     expect((await failure(client.drain('locked'))).exitCode).toBe(ExitCode.AuthRefused);
+  });
+
+  it('lists, puts and deletes tool sets, the patterns in a JSON body', async () => {
+    const client = new RegistryAdminClient(base, 'admin-secret');
+    expect(await client.toolSets()).toEqual([expect.objectContaining({ name: 'ops', patterns: ['shell.*'] })]);
+    expect(await client.setToolSet('ops', ['shell.*'])).toMatchObject({ revision: 9 });
+    expect(seen.at(-1)).toEqual({ method: 'PUT', url: '/v1/tool-sets/ops', body: '{"patterns":["shell.*"]}', auth: 'Bearer admin-secret' });
+    await client.deleteToolSet('ops');
+    expect(seen.at(-1)).toMatchObject({ method: 'DELETE', url: '/v1/tool-sets/ops', body: '' });
+    const unknown = await failure(client.toolSet('ghost'));
+    expect(unknown.exitCode).toBe(ExitCode.Failure);
+    expect(unknown.message).toContain('no tool set "ghost"');
+    const bad = await failure(client.setToolSet('bad', ['a b']));
+    expect(bad.exitCode).toBe(ExitCode.Usage);
+    expect(bad.message).toContain('patterns[0]: expected a tool-name glob');
   });
 
   it('says no PiMCP registry answers when the server is something else (exit 3)', async () => {

@@ -1,4 +1,4 @@
-import type { RegistrySnapshot } from '@pimcp/protocol';
+import type { RegistrySnapshot, ToolSetRecord } from '@pimcp/protocol';
 import { CliError, ExitCode } from './cli-error';
 import { type RegistryOptions, resolveRegistryUrl } from './endpoints';
 import { httpRefusal, isNetworkError, unreachable } from './service-errors';
@@ -10,6 +10,12 @@ export interface CapabilitySwitchResult {
   revision: number;
 }
 
+export interface ToolSetWriteResult {
+  name: string;
+  patterns?: string[];
+  revision: number;
+}
+
 /** The registry's error body (README "Using the registry"). */
 interface RegistryErrorBody {
   code?: string;
@@ -17,7 +23,7 @@ interface RegistryErrorBody {
   problems?: Array<{ path: string; message: string }>;
 }
 
-/** The registry admin HTTP API (`/v1/catalog`, capability switches, drain), as the CLI uses it. */
+/** The registry admin HTTP API (`/v1/catalog`, capability switches, drain, tool sets), as the CLI uses it. */
 export class RegistryAdminClient {
   constructor(private readonly baseUrl: URL, private readonly adminToken?: string, private readonly timeoutMs = 10_000) {}
 
@@ -33,7 +39,23 @@ export class RegistryAdminClient {
     return this.request('POST', `v1/nodes/${encodeURIComponent(nodeId)}/drain`);
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async toolSets(): Promise<ToolSetRecord[]> {
+    return (await this.request<{ toolSets: ToolSetRecord[] }>('GET', 'v1/tool-sets')).toolSets;
+  }
+
+  toolSet(name: string): Promise<ToolSetRecord> {
+    return this.request('GET', `v1/tool-sets/${encodeURIComponent(name)}`);
+  }
+
+  setToolSet(name: string, patterns: readonly string[]): Promise<ToolSetWriteResult> {
+    return this.request('PUT', `v1/tool-sets/${encodeURIComponent(name)}`, { patterns });
+  }
+
+  deleteToolSet(name: string): Promise<ToolSetWriteResult> {
+    return this.request('DELETE', `v1/tool-sets/${encodeURIComponent(name)}`);
+  }
+
+  private async request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.baseUrl.href.endsWith('/') ? this.baseUrl : new URL(`${this.baseUrl.href}/`));
     let response: Response;
     try {
@@ -41,10 +63,10 @@ export class RegistryAdminClient {
         method,
         headers: {
           accept: 'application/json',
-          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+          ...(hasBody(method) ? { 'content-type': 'application/json' } : {}),
           ...(this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {}),
         },
-        ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}),
+        ...(hasBody(method) ? { body: JSON.stringify(body ?? {}) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -65,6 +87,10 @@ export class RegistryAdminClient {
     const problems = (error.problems ?? []).map((p) => `\n  ${p.path}: ${p.message}`).join('');
     throw new CliError(response.status === 400 ? ExitCode.Usage : ExitCode.Failure, `the registry refused: ${error.message ?? error.code}${problems}`);
   }
+}
+
+function hasBody(method: string): boolean {
+  return method === 'POST' || method === 'PUT';
 }
 
 function parseJson(text: string): unknown {

@@ -3,7 +3,7 @@
  * Reads never touch the store; a failed watch is replaced by a new snapshot and watch, swapped in atomically.
  */
 import type {
-  PromptDefinition, RegistryEvent, RegistrySnapshot, ResourceDefinition, ResourceTemplateDefinition, RoutingPolicyRecord,
+  PromptDefinition, RegistryEvent, RegistrySnapshot, ResourceDefinition, ResourceTemplateDefinition, RoutingPolicyRecord, ToolSetRecord,
 } from '@pimcp/protocol';
 import type { RegistryStore, RegistryWatch } from '@pimcp/registry-store';
 import type {
@@ -27,6 +27,8 @@ const CONSOLE_LOGGER: CatalogLogger = {
 };
 
 const NO_OFFERING_CHANGE: OfferingIndexDiff = { resourcesChanged: false, promptsChanged: false, providersChanged: false };
+/** Which operator settings (routing policies, tool sets) a batch or resync changed. */
+const NO_ADMIN_CHANGE: Readonly<{ routingPolicies: boolean; toolSets: boolean }> = { routingPolicies: false, toolSets: false };
 
 export class CatalogCache {
   private state = new CatalogState();
@@ -158,6 +160,12 @@ export class CatalogCache {
     return this.state.routingPolicies;
   }
 
+  /** Operators' named tool sets by name, as the registry holds them (ADR 0020). */
+  toolSets(): ReadonlyMap<string, ToolSetRecord> {
+    this.assertReady();
+    return this.state.toolSets;
+  }
+
   /** Live nodes and all their capabilities (enabled or not), sorted by node id. */
   nodes(): readonly CatalogNode[] {
     this.assertReady();
@@ -230,13 +238,14 @@ export class CatalogCache {
     const diff = index.diffFrom(this.index);
     const offeringDiff = offerings.diffFrom(this.offerings);
     const policiesChanged = canonical(state.routingPolicies) !== canonical(this.state.routingPolicies);
+    const toolSetsChanged = canonicalToolSets(state.toolSets) !== canonicalToolSets(this.state.toolSets);
     this.state = state;
     this.index = index;
     this.offerings = offerings;
     this.nodeViews = undefined;
     this.ready = true;
     // The first snapshot is what start() resolves with; listeners hear about changes after it.
-    if (cause === 'resync') this.emit(diff, offeringDiff, 'resync', policiesChanged);
+    if (cause === 'resync') this.emit(diff, offeringDiff, 'resync', { routingPolicies: policiesChanged, toolSets: toolSetsChanged });
     this.waiters.release(this.state.revision);
   }
 
@@ -268,7 +277,9 @@ export class CatalogCache {
     }
     const policiesChanged = this.state.routingPoliciesChanged;
     this.state.routingPoliciesChanged = false;
-    this.emit(this.index.refresh(this.state, touched), offeringDiff, 'watch', policiesChanged);
+    const toolSetsChanged = this.state.toolSetsChanged;
+    this.state.toolSetsChanged = false;
+    this.emit(this.index.refresh(this.state, touched), offeringDiff, 'watch', { routingPolicies: policiesChanged, toolSets: toolSetsChanged });
     this.waiters.release(this.state.revision);
   }
 
@@ -322,10 +333,10 @@ export class CatalogCache {
     });
   }
 
-  private emit(diff: ToolIndexDiff, offerings: OfferingIndexDiff, cause: CatalogChange['cause'], routingPoliciesChanged = false): void {
+  private emit(diff: ToolIndexDiff, offerings: OfferingIndexDiff, cause: CatalogChange['cause'], admin = NO_ADMIN_CHANGE): void {
     const providersChanged = diff.providersChanged || offerings.providersChanged;
     if (!diff.toolsChanged && !diff.aliasesChanged && !providersChanged && !offerings.resourcesChanged && !offerings.promptsChanged
-      && !routingPoliciesChanged) return;
+      && !admin.routingPolicies && !admin.toolSets) return;
     const change: CatalogChange = Object.freeze({
       revision: this.state.revision,
       catalogRevision: this.state.catalogRevision,
@@ -334,7 +345,8 @@ export class CatalogCache {
       providersChanged,
       resourcesChanged: offerings.resourcesChanged,
       promptsChanged: offerings.promptsChanged,
-      routingPoliciesChanged,
+      routingPoliciesChanged: admin.routingPolicies,
+      toolSetsChanged: admin.toolSets,
       names: Object.freeze(diff.names),
       cause,
     });
@@ -361,6 +373,10 @@ export class CatalogCache {
         'the catalog cache has not loaded a snapshot yet; await start() before reading it');
     }
   }
+}
+
+function canonicalToolSets(sets: ReadonlyMap<string, ToolSetRecord>): string {
+  return JSON.stringify([...sets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, record]) => [name, record.patterns]));
 }
 
 function canonical(policies: ReadonlyMap<string, RoutingPolicyRecord>): string {

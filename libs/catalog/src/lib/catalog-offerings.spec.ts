@@ -94,3 +94,27 @@ describe('CatalogCache: operators\' routing policies', () => {
     }
   });
 });
+
+describe('CatalogCache: operators\' tool sets', () => {
+  it('loads them with the snapshot and announces each change, and only that change', async () => {
+    const store = new EmbeddedRegistryStore();
+    await store.putToolSet('ops', ['shell.*']);
+    const cache = new CatalogCache(store, { logger: { log: jest.fn(), warn: jest.fn(), error: jest.fn() } });
+    await cache.start();
+    const changes = new CatalogChangeRecorder(cache);
+    try {
+      expect(cache.toolSets().get('ops')?.patterns).toEqual(['shell.*']);
+      await store.putToolSet('analyst', ['file.search']);
+      const added = await changes.waitFor((c) => c.toolSetsChanged, 'the new set');
+      expect(added).toMatchObject({ toolsChanged: false, routingPoliciesChanged: false });
+      expect([...cache.toolSets().keys()].sort()).toEqual(['analyst', 'ops']);
+      await store.deleteToolSet('ops');
+      await changes.waitFor((c) => c.toolSetsChanged && !cache.toolSets().has('ops'), 'the removal');
+      expect([...cache.toolSets().keys()]).toEqual(['analyst']);
+    } finally {
+      changes.close();
+      await cache.stop();
+      await store.close();
+    }
+  });
+});

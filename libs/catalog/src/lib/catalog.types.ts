@@ -129,6 +129,8 @@ export interface CatalogChange {
   readonly promptsChanged: boolean;
   /** An operator set or removed a routing policy (`routingPolicies()`). */
   readonly routingPoliciesChanged: boolean;
+  /** An operator set or removed a named tool set (`toolSets()`): scopes `toolset:<name>` grant something else now. */
+  readonly toolSetsChanged: boolean;
   /** Visible names whose entry changed in any way, sorted. */
   readonly names: readonly string[];
   /** `watch`: a watch batch; `resync`: a new snapshot replaced the state after a watch failure. */

@@ -83,6 +83,14 @@ export class FailingWatchStore implements RegistryStore {
     return this.inner.setRoutingPolicy(capability, policy);
   }
 
+  putToolSet(name: string, patterns: readonly string[]): Promise<number> {
+    return this.inner.putToolSet(name, patterns);
+  }
+
+  deleteToolSet(name: string): Promise<number | undefined> {
+    return this.inner.deleteToolSet(name);
+  }
+
   removeOrphans(): Promise<OrphanReport> {
     return this.inner.removeOrphans();
   }

@@ -18,7 +18,7 @@ import type { SessionStore } from '@pimcp/session-store';
 import type { Registry } from 'prom-client';
 import { AccessPolicy } from './auth/access-policy';
 import { ClientTokenVerifier } from './auth/client-token.verifier';
-import { scopesSupported } from './auth/scope-grants';
+import { scopesSupported, type ToolSets } from './auth/scope-grants';
 import { parseToolSets } from './auth/tool-sets';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallAuditor } from './calls/call-auditor';
@@ -76,6 +76,8 @@ export interface GatewayDependencies {
   audit?: AuditLog;
   /** The public keys of the invocation signer, served at /.well-known/pimcp/invocation-jwks.json. */
   invocationJwks?: JsonWebKeySet;
+  /** Tool sets from the registry's admin API in force from the first request (they replace YAML sets of the same name). */
+  toolSetOverrides?: ToolSets;
 }
 
 export interface RunningGateway {
@@ -105,7 +107,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
   // With port 0 the canonical URL (the tokens' audience) is known only after binding; the verifier reads it then.
   let mcpUrl = canonicalUrlOf(config, config.port);
   const verifier = deps.verifier ?? configuredVerifier(config, () => mcpUrl);
-  const accessPolicy = new AccessPolicy(deps.catalog, toolSetsOf(config));
+  const accessPolicy = new AccessPolicy(deps.catalog, toolSetsOf(config), deps.toolSetOverrides);
   const limiter: SubjectRateLimiter | undefined = config.rateLimitRequests > 0
     ? new FlexibleSubjectRateLimiter({ requests: config.rateLimitRequests, windowSeconds: config.rateLimitWindowSeconds, ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}) })
     : undefined;

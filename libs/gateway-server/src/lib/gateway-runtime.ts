@@ -1,4 +1,4 @@
-import type { LoggerService } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/server';
 import { type AuditLog, type AuditSink, createAuditLog } from '@pimcp/audit';
 import { CatalogCache } from '@pimcp/catalog';
@@ -10,6 +10,8 @@ import { CatalogCacheOfferingCatalog } from './adapters/catalog-cache.offering-c
 import { CatalogCacheToolCatalog } from './adapters/catalog-cache.tool-catalog';
 import { NodeLinkNodeInvoker } from './adapters/node-link.node-invoker';
 import { invocationSignerFrom } from './auth/invocation-signer.factory';
+import { followRegistryToolSets } from './auth/registry-tool-sets.follower';
+import { toolSetsFromRecords } from './auth/tool-sets';
 import { bootstrapGateway, type RunningGateway } from './bootstrap-gateway';
 import { applyOperatorPolicies, createGatewayRouting } from './calls/gateway-routing';
 import { etcdSecurityOf, expectNodeIdentity, redisTlsOf, serviceTlsOf } from '@pimcp/tls';
@@ -78,12 +80,21 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
     config, routing, catalog: new CatalogCacheToolCatalog(cache), offerings: new CatalogCacheOfferingCatalog(cache), invoker, sessions, contextStore,
     metrics: observability.registry, readiness: observability.readiness, dashboard: observability.dashboard,
     invocationJwks: signer.jwks(), ...(audit ? { audit } : {}),
+    // The follower below reports sets it skips; here they are only left out.
+    toolSetOverrides: toolSetsFromRecords(cache.toolSets(), () => undefined),
     ...(options.verifier ? { verifier: options.verifier } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  // Tool sets from the registry's admin API, live: what toolset:<name> grants, scopes_supported, filtered lists.
+  const toolSetLogger = new Logger('tool-sets');
+  const stopFollowingToolSets = followRegistryToolSets(cache, gateway.accessPolicy, {
+    onListsChanged: (lists) => lists.forEach((list) => gateway.endpoint.notifyListChanged(list)),
+    warn: (message) => toolSetLogger.warn(message),
   });
   return {
     ...gateway,
     close: async () => {
+      stopFollowingToolSets();
       stopDroppingLostNodes();
       await stopMeasuringContextLag();
       await gateway.close();

@@ -5,6 +5,7 @@ import {
 } from '@pimcp/registry-store';
 import { RoutingPoliciesController } from './admin/routing/routing-policies.controller';
 import { AdminController } from './admin/admin.controller';
+import { ToolSetsController } from './admin/tool-sets/tool-sets.controller';
 import { DrainNodeUseCase } from './admin/usecases/drain-node/drain-node.usecase';
 import { SetCapabilityEnabledUseCase } from './admin/usecases/set-capability-enabled/set-capability-enabled.usecase';
 import { etcdSecurityOf } from '@pimcp/tls';
@@ -47,7 +48,7 @@ export class RegistryServerModule {
     return {
       module: RegistryServerModule,
       imports: [ObservabilityModule.register(observability)],
-      controllers: [NodesController, AdminController, RoutingPoliciesController, DefinitionsController],
+      controllers: [NodesController, AdminController, RoutingPoliciesController, ToolSetsController, DefinitionsController],
       providers: [
         { provide: REGISTRY_METRICS, useValue: observability.registryMetrics },
         { provide: REGISTRY_CONFIG, useValue: config },

@@ -17,6 +17,8 @@ export const registryKeys = {
   drain: (nodeId: string) => `${REGISTRY_PREFIX}admin/drained/${nodeId}`,
   routingPolicyPrefix: () => `${REGISTRY_PREFIX}admin/routing/`,
   routingPolicy: (capability: string) => `${REGISTRY_PREFIX}admin/routing/${capability}`,
+  toolSetPrefix: () => `${REGISTRY_PREFIX}admin/tool-sets/`,
+  toolSet: (name: string) => `${REGISTRY_PREFIX}admin/tool-sets/${name}`,
   pinsPrefix: () => `${REGISTRY_PREFIX}pins/`,
   nodePinsPrefix: (nodeId: string) => `${REGISTRY_PREFIX}pins/${nodeId}/`,
   pin: (nodeId: string, name: string) => `${REGISTRY_PREFIX}pins/${nodeId}/${name}`,
@@ -42,6 +44,7 @@ export type ParsedRegistryKey =
   | { kind: 'disabled'; scope: CapabilityScope; name: string }
   | { kind: 'drain'; nodeId: string }
   | { kind: 'routing-policy'; capability: string }
+  | { kind: 'tool-set'; name: string }
   | { kind: 'catalog-revision' }
   | { kind: 'pin'; nodeId: string; name: string }
   | { kind: 'pin-events'; id: string }
@@ -58,6 +61,7 @@ export function parseRegistryKey(key: string): ParsedRegistryKey | undefined {
   if (head === 'admin' && a === 'disabled' && parts.length === 4 && b && c) return { kind: 'disabled', scope: b, name: c };
   if (head === 'admin' && a === 'drained' && parts.length === 3 && b) return { kind: 'drain', nodeId: b };
   if (head === 'admin' && a === 'routing' && parts.length === 3 && b) return { kind: 'routing-policy', capability: b };
+  if (head === 'admin' && a === 'tool-sets' && parts.length === 3 && b) return { kind: 'tool-set', name: b };
   if (head === 'pins' && parts.length === 3 && a && b) return { kind: 'pin', nodeId: a, name: b };
   if (head === 'pin-events' && parts.length === 2 && a) return { kind: 'pin-events', id: a };
   if (head === 'admin' && a === 'trusted' && parts.length === 3 && b) return { kind: 'trusted', nodeId: b };

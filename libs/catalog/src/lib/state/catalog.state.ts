@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import {
   ALL_NODES, canonicalJson, majorVersion, type CapabilityRecord, type NodeRecord, type RegistryEvent,
-  type RegistrySnapshot, type RoutingPolicyRecord,
+  type RegistrySnapshot, type RoutingPolicyRecord, type ToolSetRecord,
 } from '@pimcp/protocol';
 import { toolNames } from '../names/tool-names';
 
@@ -29,6 +29,10 @@ export class CatalogState {
   readonly routingPolicies = new Map<string, RoutingPolicyRecord>();
   /** Set when an applied event changed routingPolicies; the cache clears it after announcing. */
   routingPoliciesChanged = false;
+  /** Operators' named tool sets (set through the registry's admin API; ADR 0020). */
+  readonly toolSets = new Map<string, ToolSetRecord>();
+  /** Set when an applied event changed toolSets; the cache clears it after announcing. */
+  toolSetsChanged = false;
 
   static fromSnapshot(snapshot: RegistrySnapshot): CatalogState {
     const state = new CatalogState();
@@ -41,6 +45,7 @@ export class CatalogState {
     for (const switchOff of snapshot.disabled) state.setDisabled(switchOff.scope, switchOff.name, true);
     for (const drain of snapshot.drained) state.drainedNodeIds.add(drain.nodeId);
     for (const record of snapshot.routingPolicies ?? []) state.routingPolicies.set(record.capability, record);
+    for (const record of snapshot.toolSets ?? []) state.toolSets.set(record.name, record);
     return state;
   }
 
@@ -76,6 +81,11 @@ export class CatalogState {
         if (event.value) this.routingPolicies.set(event.capability, event.value);
         else this.routingPolicies.delete(event.capability);
         this.routingPoliciesChanged = true;
+        return false;
+      case 'tool-set':
+        if (event.value) this.toolSets.set(event.name, event.value);
+        else this.toolSets.delete(event.name);
+        this.toolSetsChanged = true;
         return false;
       case 'catalog-revision':
         if (event.value !== undefined) this.catalogRevision = event.value;

@@ -52,7 +52,7 @@ describe(ScopeGrants.name, () => {
 describe('parseToolSets', () => {
   it('refuses bad names, empty sets, nested sets and whitespace, naming each problem', () => {
     expect(() => parseToolSets({ 'bad name': ['x'], empty: [], nested: ['toolset:ops'], spaced: ['a b'], typed: 'shell.*' })).toThrow(
-      /"bad name" is not a tool set name.*tool set "empty" must be a list.*tool set "nested" entry 0.*tool set "spaced" entry 0.*tool set "typed" must be a list/,
+      /"bad name" is not a tool set name.*toolSets\.empty: patterns must hold at least one.*toolSets\.nested\[0\]: "toolset:ops": expected.*toolSets\.spaced\[0\].*toolSets\.typed: patterns must be a list/,
     );
   });
 });

@@ -37,21 +37,23 @@ export class McpEndpoint {
       maxRequestBodySize: options.maxRequestBodySize,
     });
     this.unsubscribe = [
-      catalog.tools.onToolsChanged(() => {
-        this.modern.notify.toolsChanged();
-        this.legacy.notifyListChanged('tools');
-      }),
+      catalog.tools.onToolsChanged(() => this.notifyListChanged('tools')),
       catalog.offerings.onOfferingsChanged((change) => {
-        if (change.resources) {
-          this.modern.notify.resourcesChanged();
-          this.legacy.notifyListChanged('resources');
-        }
-        if (change.prompts) {
-          this.modern.notify.promptsChanged();
-          this.legacy.notifyListChanged('prompts');
-        }
+        if (change.resources) this.notifyListChanged('resources');
+        if (change.prompts) this.notifyListChanged('prompts');
       }),
     ];
+  }
+
+  /**
+   * Tells clients of both eras that a list may read differently now: the catalog changed, or what a scope grants did
+   * (a tool set changed). Every client hears it; each lists again and sees what its own token allows.
+   */
+  notifyListChanged(list: 'tools' | 'resources' | 'prompts'): void {
+    if (list === 'tools') this.modern.notify.toolsChanged();
+    else if (list === 'resources') this.modern.notify.resourcesChanged();
+    else this.modern.notify.promptsChanged();
+    this.legacy.notifyListChanged(list);
   }
 
   /** A resource changed: 2026-07-28 listeners that asked for it hear it through the SDK, legacy subscribers here. */

@@ -5,6 +5,8 @@ export enum ErrorCode {
   NodeUnknown = 'NODE_UNKNOWN',
   NodeAlreadyJoined = 'NODE_ALREADY_JOINED',
   CapabilityUnknown = 'CAPABILITY_UNKNOWN',
+  /** No tool set of that name is stored in the registry. */
+  ToolSetUnknown = 'TOOL_SET_UNKNOWN',
   InvalidRequest = 'INVALID_REQUEST',
   WatchCompacted = 'WATCH_COMPACTED',
   StoreUnavailable = 'STORE_UNAVAILABLE',

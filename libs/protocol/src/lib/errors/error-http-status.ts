@@ -8,6 +8,7 @@ export const errorHttpStatus = {
   [ErrorCode.NodeAlreadyJoined]: 409,
   [ErrorCode.NodeUnknown]: 404,
   [ErrorCode.CapabilityUnknown]: 404,
+  [ErrorCode.ToolSetUnknown]: 404,
   [ErrorCode.WatchCompacted]: 410,
   [ErrorCode.StoreUnavailable]: 503,
   [ErrorCode.RegistryUnavailable]: 503,

@@ -59,6 +59,16 @@ export interface RoutingPolicyRecord {
   at: string;
 }
 
+/**
+ * An operator's named tool set, set through the admin API (`PUT /v1/tool-sets/<name>`); scope `toolset:<name>` grants
+ * its patterns on every gateway, replacing a gateway's YAML set of the same name (ADR 0020).
+ */
+export interface ToolSetRecord {
+  name: string;
+  patterns: string[];
+  at: string;
+}
+
 /** Everything a consumer needs to build its catalog, as of `revision`. */
 export interface RegistrySnapshot {
   revision: number;
@@ -68,6 +78,7 @@ export interface RegistrySnapshot {
   disabled: DisabledCapabilityRecord[];
   drained: DrainRecord[];
   routingPolicies: RoutingPolicyRecord[];
+  toolSets: ToolSetRecord[];
 }
 
 /** One ordered change after a snapshot. `value` is absent on deletions. */
@@ -77,4 +88,5 @@ export type RegistryEvent =
   | { revision: number; kind: 'disabled'; scope: CapabilityScope; name: string; value?: DisabledCapabilityRecord }
   | { revision: number; kind: 'drain'; nodeId: string; value?: DrainRecord }
   | { revision: number; kind: 'routing-policy'; capability: string; value?: RoutingPolicyRecord }
+  | { revision: number; kind: 'tool-set'; name: string; value?: ToolSetRecord }
   | { revision: number; kind: 'catalog-revision'; value?: number };

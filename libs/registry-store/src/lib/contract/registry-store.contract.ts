@@ -320,6 +320,30 @@ export function describeRegistryStoreContract(
       });
     });
 
+    describe('tool sets', () => {
+      it('stores, reports in snapshot and watch, replaces and removes an operator\'s tool set', async () => {
+        const start = (await store.snapshot()).revision;
+        const collector = await watchFrom(start);
+        const set = await store.putToolSet('ops', ['shell.*']);
+        expect(set).toBeGreaterThan(start);
+        await store.putToolSet('analyst', ['file.search', 'prompts:review']);
+        await store.putToolSet('ops', ['shell.*', 'context:read']);
+        const snapshot = await store.snapshot();
+        expect(snapshot.toolSets.map((r) => [r.name, r.patterns])).toEqual([['analyst', ['file.search', 'prompts:review']], ['ops', ['shell.*', 'context:read']]]);
+        await collector.waitFor((e) => e.kind === 'tool-set' && e.name === 'ops' && e.value?.patterns.length === 2, 'the replaced set');
+        const removed = await store.deleteToolSet('ops');
+        expect(removed).toBeGreaterThan(set);
+        await collector.waitFor((e) => e.kind === 'tool-set' && e.name === 'ops' && e.value === undefined, 'the removal');
+        expect((await store.snapshot()).toolSets.map((r) => r.name)).toEqual(['analyst']);
+      });
+
+      it('reports that there was nothing to remove, and writes nothing', async () => {
+        const before = (await store.snapshot()).revision;
+        await expect(store.deleteToolSet('never-set')).resolves.toBeUndefined();
+        expect((await store.snapshot()).revision).toBe(before);
+      });
+    });
+
     describe('drain', () => {
       it('marks a live node as draining, which its heartbeat and the snapshot report', async () => {
         await store.join(contractManifest('node-a', [contractCapability('file.search')]), { ttlSeconds: 30 });

@@ -1,6 +1,6 @@
 /** The single-process registry store (the `npm start` default): the same key layout and semantics as etcd, in memory. */
 import {
-  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord, type ToolSetRecord,
   type NodeManifest, type NodeRecord, type RegistryEvent, type RegistrySnapshot,
 } from '@pimcp/protocol';
 import { approvalConflict, approvalIsContested, approvedCapability } from '../pinning/approved-capability';
@@ -123,6 +123,19 @@ export class EmbeddedRegistryStore implements RegistryStore {
     if (policy === undefined) return this.commit([{ delete: key }]);
     const record: RoutingPolicyRecord = { capability, policy, at: this.now().toISOString() };
     return this.commit([{ put: key, value: record }]);
+  }
+
+  async putToolSet(name: string, patterns: readonly string[]): Promise<number> {
+    this.assertOpen();
+    const record: ToolSetRecord = { name, patterns: [...patterns], at: this.now().toISOString() };
+    return this.commit([{ put: registryKeys.toolSet(name), value: record }]);
+  }
+
+  async deleteToolSet(name: string): Promise<number | undefined> {
+    this.assertOpen();
+    const key = registryKeys.toolSet(name);
+    if (!this.entries.has(key)) return undefined;
+    return this.commit([{ delete: key }]);
   }
 
   async drain(nodeId: string): Promise<void> {

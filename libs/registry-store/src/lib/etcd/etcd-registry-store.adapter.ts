@@ -1,6 +1,6 @@
 /** The distributed registry store: every write is one etcd transaction, every node's keys hang on its own lease. */
 import {
-  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord,
+  ErrorCode, PimcpError, type CapabilityRecord, type CapabilityScope, type DisabledCapabilityRecord, type DrainRecord, type RoutingPolicyRecord, type ToolSetRecord,
   type NodeManifest, type RegistrySnapshot,
 } from '@pimcp/protocol';
 import { CompareResult, CompareTarget, type Etcd3, type ICompare, type IKeyValue, type IRequestOp, type ITxnResponse } from 'etcd3';
@@ -157,6 +157,20 @@ export class EtcdRegistryStore implements RegistryStore {
       if (!policy) return Number((await client.kv.deleteRange({ key: Buffer.from(key) }, call)).header.revision);
       const record: RoutingPolicyRecord = { capability, policy, at: this.now().toISOString() };
       return Number((await client.kv.put(putRequest(key, record), call)).header.revision);
+    });
+  }
+
+  async putToolSet(name: string, patterns: readonly string[]): Promise<number> {
+    return this.run(`setting tool set "${name}"`, async (client, call) => {
+      const record: ToolSetRecord = { name, patterns: [...patterns], at: this.now().toISOString() };
+      return Number((await client.kv.put(putRequest(registryKeys.toolSet(name), record), call)).header.revision);
+    });
+  }
+
+  async deleteToolSet(name: string): Promise<number | undefined> {
+    return this.run(`removing tool set "${name}"`, async (client, call) => {
+      const deleted = await client.kv.deleteRange({ key: Buffer.from(registryKeys.toolSet(name)) }, call);
+      return Number(deleted.deleted) > 0 ? Number(deleted.header.revision) : undefined;
     });
   }
 

@@ -69,6 +69,13 @@ export interface RegistryStore extends DefinitionPinning {
    * admin API validates it with the router's rules first. Returns the store revision of the write.
    */
   setRoutingPolicy(capability: string, policy: Record<string, unknown> | undefined): Promise<number>;
+  /**
+   * An operator's named tool set (ADR 0020), stored as given: the registry's admin API validates it with the
+   * gateway's rules first. Returns the store revision of the write.
+   */
+  putToolSet(name: string, patterns: readonly string[]): Promise<number>;
+  /** Removes a tool set; the store revision of the write, or undefined when there was none (nothing written). */
+  deleteToolSet(name: string): Promise<number | undefined>;
   /** Marks a live node as draining. NODE_UNKNOWN when it is not registered. */
   drain(nodeId: string): Promise<void>;
   /** A consistent view of everything at one revision. */

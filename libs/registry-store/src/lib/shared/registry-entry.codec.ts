@@ -1,6 +1,6 @@
 /** Turns stored (key, JSON value) pairs into protocol records; shared by both adapters so they agree byte for byte. */
 import type {
-  CapabilityRecord, DisabledCapabilityRecord, DrainRecord, NodeRecord, RegistryEvent, RegistrySnapshot, RoutingPolicyRecord,
+  CapabilityRecord, DisabledCapabilityRecord, DrainRecord, NodeRecord, RegistryEvent, RegistrySnapshot, RoutingPolicyRecord, ToolSetRecord,
 } from '@pimcp/protocol';
 import { parseRegistryKey } from '../registry-keys';
 
@@ -31,6 +31,8 @@ export function toRegistryEvent(key: string, json: string | undefined, revision:
       return { revision, kind: 'drain', nodeId: parsed.nodeId, ...(present ? { value: value as DrainRecord } : {}) };
     case 'routing-policy':
       return { revision, kind: 'routing-policy', capability: parsed.capability, ...(present ? { value: value as RoutingPolicyRecord } : {}) };
+    case 'tool-set':
+      return { revision, kind: 'tool-set', name: parsed.name, ...(present ? { value: value as ToolSetRecord } : {}) };
     case 'catalog-revision':
       return { revision, kind: 'catalog-revision', ...(typeof value === 'number' ? { value } : {}) };
   }
@@ -38,7 +40,7 @@ export function toRegistryEvent(key: string, json: string | undefined, revision:
 
 /** Builds a snapshot from every stored entry under the registry prefix, read at one revision. */
 export function buildSnapshot(entries: Iterable<readonly [string, string]>, revision: number): RegistrySnapshot {
-  const snapshot: RegistrySnapshot = { revision, catalogRevision: 0, nodes: [], capabilities: [], disabled: [], drained: [], routingPolicies: [] };
+  const snapshot: RegistrySnapshot = { revision, catalogRevision: 0, nodes: [], capabilities: [], disabled: [], drained: [], routingPolicies: [], toolSets: [] };
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [key, json] of sorted) {
     const parsed = parseRegistryKey(key);
@@ -50,6 +52,7 @@ export function buildSnapshot(entries: Iterable<readonly [string, string]>, revi
       case 'disabled': snapshot.disabled.push(value as DisabledCapabilityRecord); break;
       case 'drain': snapshot.drained.push(value as DrainRecord); break;
       case 'routing-policy': snapshot.routingPolicies.push(value as RoutingPolicyRecord); break;
+      case 'tool-set': snapshot.toolSets.push(value as ToolSetRecord); break;
       case 'catalog-revision': if (typeof value === 'number') snapshot.catalogRevision = value; break;
       case 'claim': case 'pin': case 'pin-events': case 'trusted': break;
     }
