@@ -252,7 +252,7 @@ describe('deploy/helm/pimcp', () => {
       const daemonSet = set.get('DaemonSet', 'pimcp-edge-node');
       const container = ManifestSet.container(daemonSet, 'edge-node');
       const env = set.environment(container, FIELDS);
-      expect(container.ports).toEqual([{ name: 'link', containerPort: 7600, protocol: 'TCP' }]);
+      expect(container.ports).toEqual([{ name: 'link', containerPort: 7600, protocol: 'TCP' }, { name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
       expect(env['PIMCP_NODE_LINK_PORT']).toBe('7600');
       expect(container.livenessProbe.tcpSocket).toEqual({ port: 'link' });
       expect(container.readinessProbe.tcpSocket).toEqual({ port: 'link' });
@@ -365,6 +365,30 @@ describe('deploy/helm/pimcp', () => {
       }
     });
 
+    it('announces every app\'s /metrics to Prometheus with pod annotations, on a port the container declares', () => {
+      const expectations: { kind: string; name: string; portVariable: string }[] = [
+        { kind: 'Deployment', name: 'pimcp-gateway', portVariable: 'PIMCP_GATEWAY_PORT' },
+        { kind: 'Deployment', name: 'pimcp-registry', portVariable: 'PIMCP_REGISTRY_HTTP_PORT' },
+        { kind: 'Deployment', name: 'pimcp-context-sync', portVariable: 'PIMCP_CONTEXT_SYNC_HTTP_PORT' },
+        { kind: 'DaemonSet', name: 'pimcp-edge-node', portVariable: 'PIMCP_NODE_METRICS_PORT' },
+      ];
+      for (const { kind, name, portVariable } of expectations) {
+        const workload = set.get(kind, name) as any;
+        const container = ManifestSet.containers(workload)[0];
+        const annotations = workload.spec.template.metadata.annotations;
+        expect({ name, annotations }).toMatchObject({ name, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics', 'prometheus.io/scheme': 'http' } });
+        const env = set.environment(container, FIELDS);
+        expect({ name, port: annotations['prometheus.io/port'] }).toEqual({ name, port: env[portVariable] });
+        expect(container.ports.map((p: any) => p.containerPort)).toContain(Number(env[portVariable]));
+      }
+      // The node's operator endpoint listens on all interfaces, or Prometheus could not reach it.
+      const edge = set.environment(ManifestSet.container(set.get('DaemonSet', 'pimcp-edge-node'), 'edge-node'), FIELDS);
+      expect(PimcpApps.load('edge-node', edge)).toMatchObject({ metricsHost: '0.0.0.0', metricsPort: 9464 });
+      expect(PimcpApps.getRoutes('gateway').has('/metrics')).toBe(true);
+      const off = render({ edgeNode: { metricsPort: 0 } }).get('DaemonSet', 'pimcp-edge-node') as any;
+      expect(off.spec.template.metadata.annotations['prometheus.io/scrape']).toBeUndefined();
+    });
+
     it('rolls pods when their ConfigMap changes (checksum annotation)', () => {
       const checksum = (s: ManifestSet) => (s.get('Deployment', 'pimcp-gateway') as any).spec.template.metadata.annotations['checksum/config'];
       expect(checksum(set)).toMatch(/^[0-9a-f]{64}$/);
@@ -436,7 +460,7 @@ describe('deploy/helm/pimcp', () => {
     it('links edge nodes through Redis: no listening port or TCP probe, the broker URL from the Secret', () => {
       const set = render({ edgeNode: { linkTransport: 'redis' } });
       const container = ManifestSet.container(set.get('DaemonSet', 'pimcp-edge-node'), 'edge-node');
-      expect(container.ports).toBeUndefined();
+      expect(container.ports.map((p: any) => p.name)).toEqual(['metrics']);
       expect(container.livenessProbe).toBeUndefined();
       const env = set.environment(container, FIELDS);
       expect(env['PIMCP_NODE_LINK_TRANSPORT']).toBe('redis');
@@ -476,6 +500,146 @@ describe('deploy/helm/pimcp', () => {
       expect(render({}, { releaseName: 'edge' }).find('Deployment', 'edge-pimcp-gateway')).toBeDefined();
       const long = render({}, { releaseName: 'a-very-long-release-name-for-the-pimcp-chart-in-staging' });
       for (const m of long.manifests) expect(m.metadata.name.length).toBeLessThanOrEqual(40 + '-context-sync'.length);
+    });
+  });
+
+  describe('TLS (tls.enabled)', () => {
+    const ISSUER = { enabled: true, issuerRef: { name: 'pimcp-ca' } };
+    const TLS_VALUES = { tls: { enabled: true }, certManager: ISSUER, edgeNode: { nodeIdFrom: 'metadata.name' } };
+    const SERVICES = APP_WORKLOADS.filter((w) => w.app !== 'edge-node');
+
+    /** The volume behind the mount that holds `file`, and the mount. */
+    function volumeOf(workload: Manifest, container: Container, file: string): { mount: any; volume: any } {
+      const mount = container.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+      if (!mount) throw new Error(`${workload.metadata.name}: nothing is mounted where ${file} is`);
+      return { mount, volume: ManifestSet.podSpec(workload).volumes.find((v: any) => v.name === mount.name) };
+    }
+
+    it('mounts each service\'s certificate read-only where PIMCP_TLS_* point, from the Secret cert-manager issues', () => {
+      const set = render(TLS_VALUES);
+      const internal = (set.get('Certificate', 'pimcp-internal') as any).spec.secretName;
+      for (const { app, kind, name, container: containerName } of SERVICES) {
+        const workload = set.get(kind, name);
+        const container = ManifestSet.container(workload, containerName);
+        const env = set.environment(container, FIELDS);
+        expect({ app, ca: env['PIMCP_TLS_CA_FILE'], cert: env['PIMCP_TLS_CERT_FILE'], key: env['PIMCP_TLS_KEY_FILE'] })
+          .toEqual({ app, ca: '/etc/pimcp/tls/ca.crt', cert: '/etc/pimcp/tls/tls.crt', key: '/etc/pimcp/tls/tls.key' });
+        const { mount, volume } = volumeOf(workload, container, env['PIMCP_TLS_CERT_FILE']);
+        expect({ app, readOnly: mount.readOnly, secret: volume.secret.secretName }).toEqual({ app, readOnly: true, secret: internal });
+        expect(() => PimcpApps.load(app, env)).not.toThrow();
+      }
+    });
+
+    it('serves the gateway over HTTPS: listener files, https public and JWKS URLs, HTTPS probes and scrapes everywhere', () => {
+      const set = render(TLS_VALUES);
+      const gateway = set.get('Deployment', 'pimcp-gateway');
+      const env = set.environment(ManifestSet.container(gateway, 'gateway'), FIELDS);
+      expect([env['PIMCP_GATEWAY_TLS_CERT_FILE'], env['PIMCP_GATEWAY_TLS_KEY_FILE']]).toEqual(['/etc/pimcp/listener-tls/tls.crt', '/etc/pimcp/listener-tls/tls.key']);
+      expect(volumeOf(gateway, ManifestSet.container(gateway, 'gateway'), env['PIMCP_GATEWAY_TLS_CERT_FILE']).volume.secret.secretName).toBe('pimcp-internal-tls');
+      expect(env['PIMCP_GATEWAY_PUBLIC_URL']).toBe('https://pimcp-gateway.default.svc.cluster.local:8080/mcp');
+      expect((PimcpApps.load('gateway', env) as any).listenerCertFile).toBe('/etc/pimcp/listener-tls/tls.crt');
+      const node = set.environment(ManifestSet.container(set.get('DaemonSet', 'pimcp-edge-node'), 'edge-node'), FIELDS);
+      expect(node['PIMCP_NODE_INVOCATION_JWKS_URL']).toBe('https://pimcp-gateway:8080/.well-known/pimcp/invocation-jwks.json');
+      // Node's fetch of that JWKS trusts the cluster CA through NODE_EXTRA_CA_CERTS (read at process start).
+      expect(node['NODE_EXTRA_CA_CERTS']).toBe(node['PIMCP_TLS_CA_FILE']);
+      for (const { kind, name } of SERVICES) {
+        const workload = set.get(kind, name) as any;
+        const container = ManifestSet.containers(workload)[0];
+        const schemes = [container.livenessProbe, container.readinessProbe, container.startupProbe].map((probe) => probe.httpGet.scheme);
+        expect({ name, schemes, scrape: workload.spec.template.metadata.annotations['prometheus.io/scheme'] }).toEqual({ name, schemes: ['HTTPS', 'HTTPS', 'HTTPS'], scrape: 'https' });
+      }
+      // The edge node's operator endpoint stays plain HTTP (it serves metrics and health only).
+      expect((set.get('DaemonSet', 'pimcp-edge-node') as any).spec.template.metadata.annotations['prometheus.io/scheme']).toBe('http');
+      const plain = ManifestSet.container(render().get('Deployment', 'pimcp-registry'), 'registry');
+      expect(plain.livenessProbe.httpGet.scheme).toBe('HTTP');
+    });
+
+    it('gives each edge-node pod its own certificate from the csi-driver, naming its node id as spiffe://pimcp/node/<pod name>', () => {
+      const set = render(TLS_VALUES);
+      const daemonSet = set.get('DaemonSet', 'pimcp-edge-node');
+      const container = ManifestSet.container(daemonSet, 'edge-node');
+      const env = set.environment(container, FIELDS);
+      const { mount, volume } = volumeOf(daemonSet, container, env['PIMCP_TLS_CERT_FILE']);
+      expect(mount.readOnly).toBe(true);
+      expect(volume.csi).toMatchObject({ driver: 'csi.cert-manager.io', readOnly: true });
+      const attributes = volume.csi.volumeAttributes;
+      expect(attributes).toMatchObject({
+        'csi.cert-manager.io/issuer-name': 'pimcp-ca', 'csi.cert-manager.io/issuer-kind': 'ClusterIssuer',
+        'csi.cert-manager.io/uri-sans': 'spiffe://pimcp/node/${POD_NAME}', 'csi.cert-manager.io/fs-group': '10001',
+        'csi.cert-manager.io/key-usages': expect.stringMatching(/server auth,client auth/),
+      });
+      // The files the node reads are the ones the driver writes.
+      expect([attributes['csi.cert-manager.io/certificate-file'], attributes['csi.cert-manager.io/privatekey-file'], attributes['csi.cert-manager.io/ca-file']])
+        .toEqual([env['PIMCP_TLS_CERT_FILE'], env['PIMCP_TLS_KEY_FILE'], env['PIMCP_TLS_CA_FILE']].map((f) => f.slice(mount.mountPath.length + 1)));
+      // The id in the certificate is the id the node claims.
+      expect(env['PIMCP_NODE_ID']).toBe(FIELDS['metadata.name']);
+      expect(() => PimcpApps.load('edge-node', env)).not.toThrow();
+    });
+
+    it('takes per-service Secrets without cert-manager, and a separate listener certificate', () => {
+      const set = render({
+        tls: { enabled: true, existingSecrets: { gateway: 'gw-tls', registry: 'reg-tls', contextSync: 'cs-tls' }, listener: { existingSecret: 'public-tls' } },
+        certManager: { issuerRef: { name: 'pimcp-ca' } }, edgeNode: { nodeIdFrom: 'metadata.name' },
+      });
+      expect(set.ofKind('Certificate')).toEqual([]);
+      const secrets = Object.fromEntries(SERVICES.map(({ kind, name }) => [name, ManifestSet.podSpec(set.get(kind, name)).volumes.find((v: any) => v.name === 'tls').secret.secretName]));
+      expect(secrets).toEqual({ 'pimcp-gateway': 'gw-tls', 'pimcp-registry': 'reg-tls', 'pimcp-context-sync': 'cs-tls' });
+      expect(ManifestSet.podSpec(set.get('Deployment', 'pimcp-gateway')).volumes.find((v: any) => v.name === 'listener-tls').secret.secretName).toBe('public-tls');
+    });
+
+    it('keeps the gateway port on plain HTTP when TLS ends at the ingress (listener off), the cluster links still on mTLS', () => {
+      const set = render({ ...TLS_VALUES, tls: { enabled: true, listener: { enabled: false } } });
+      const container = ManifestSet.container(set.get('Deployment', 'pimcp-gateway'), 'gateway');
+      const env = set.environment(container, FIELDS);
+      expect(env['PIMCP_GATEWAY_TLS_CERT_FILE']).toBeUndefined();
+      expect(env['PIMCP_TLS_CERT_FILE']).toBe('/etc/pimcp/tls/tls.crt');
+      expect(container.readinessProbe.httpGet.scheme).toBe('HTTP');
+      expect(container.volumeMounts.map((m: any) => m.name)).not.toContain('listener-tls');
+    });
+
+    it('refuses TLS values it cannot wire, naming the value to set', () => {
+      expect(() => render({ tls: { enabled: true }, edgeNode: { nodeIdFrom: 'metadata.name' } })).toThrow(/tls\.existingSecrets\.(gateway|registry|contextSync) is required when tls\.enabled without certManager\.enabled/);
+      expect(() => render({ tls: { enabled: true }, certManager: ISSUER })).toThrow(/set edgeNode\.nodeIdFrom=metadata\.name/);
+      expect(() => render({ tls: { enabled: true, existingSecrets: { gateway: 'a', registry: 'b', contextSync: 'c' } }, edgeNode: { nodeIdFrom: 'metadata.name' } }))
+        .toThrow(/certManager\.issuerRef\.name \(the cluster CA issuer\) is required/);
+      expect(() => render({ etcd: { tls: { existingSecret: 'etcd-client' } } })).toThrow(/etcd\.tls and etcd\.auth apply to an external etcd/);
+    });
+
+    it('reaches an external etcd over TLS with a client certificate and a user per service', () => {
+      const set = render({ etcd: { bundled: false, endpoints: ['https://etcd-0.etcd:2379'], tls: { existingSecret: 'etcd-client' }, auth: { existingSecret: 'etcd-users' } } });
+      for (const { app, kind, name, container: containerName } of APP_WORKLOADS) {
+        const workload = set.get(kind, name);
+        const container = ManifestSet.container(workload, containerName);
+        const user = container.env.find((e: any) => e.name === 'PIMCP_ETCD_USERNAME')?.valueFrom.secretKeyRef;
+        const password = container.env.find((e: any) => e.name === 'PIMCP_ETCD_PASSWORD')?.valueFrom.secretKeyRef;
+        const env = set.environment({ ...container, env: container.env.filter((e: any) => !e.name.startsWith('PIMCP_ETCD_')) }, FIELDS);
+        if (app === 'edge-node') {
+          expect({ app, user, ca: env['PIMCP_ETCD_TLS_CA_FILE'] }).toEqual({ app, user: undefined, ca: undefined });
+          continue;
+        }
+        expect({ app, user, password }).toEqual({ app, user: { name: 'etcd-users', key: `${app}-username` }, password: { name: 'etcd-users', key: `${app}-password` } });
+        expect([env['PIMCP_ETCD_TLS_CA_FILE'], env['PIMCP_ETCD_TLS_CERT_FILE'], env['PIMCP_ETCD_TLS_KEY_FILE']]).toEqual(['/etc/pimcp/etcd-tls/ca.crt', '/etc/pimcp/etcd-tls/tls.crt', '/etc/pimcp/etcd-tls/tls.key']);
+        const { mount, volume } = volumeOf(workload, container, env['PIMCP_ETCD_TLS_CA_FILE']);
+        expect({ app, readOnly: mount.readOnly, secret: volume.secret.secretName }).toEqual({ app, readOnly: true, secret: 'etcd-client' });
+        expect(() => PimcpApps.load(app, { ...env, PIMCP_ETCD_USERNAME: 'u', PIMCP_ETCD_PASSWORD: 'p' })).not.toThrow();
+      }
+    });
+
+    it('trusts a Redis CA (and client certificate) in gateway, context-sync and the edge nodes', () => {
+      const set = render({ redis: { bundled: false, url: 'rediss://redis.example.internal:6380', tls: { existingSecret: 'redis-ca', clientCertificate: true } } });
+      for (const { app, kind, name, container: containerName } of APP_WORKLOADS) {
+        const workload = set.get(kind, name);
+        const container = ManifestSet.container(workload, containerName);
+        const env = set.environment(container, FIELDS);
+        if (app === 'registry') {
+          expect(env['PIMCP_REDIS_TLS_CA_FILE']).toBeUndefined();
+          continue;
+        }
+        expect({ app, files: [env['PIMCP_REDIS_TLS_CA_FILE'], env['PIMCP_REDIS_TLS_CERT_FILE'], env['PIMCP_REDIS_TLS_KEY_FILE']] })
+          .toEqual({ app, files: ['/etc/pimcp/redis-tls/ca.crt', '/etc/pimcp/redis-tls/tls.crt', '/etc/pimcp/redis-tls/tls.key'] });
+        expect(volumeOf(workload, container, env['PIMCP_REDIS_TLS_CA_FILE']).volume.secret.secretName).toBe('redis-ca');
+        expect(() => PimcpApps.load(app, env)).not.toThrow();
+      }
     });
   });
 });

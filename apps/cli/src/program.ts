@@ -12,6 +12,7 @@ import { registerToolsCommand } from './commands/tools.command';
 import { registerToolSetsCommand } from './commands/toolsets.command';
 import { registerUpCommand } from './commands/up.command';
 import { EXIT_CODE_MEANINGS } from './shared/cli-error';
+import { resolveCaFile, trustCaFile } from './shared/trusted-ca';
 
 /** The `pimcp` command tree; each command registers itself from its own file. */
 export function buildProgram(): Command {
@@ -19,7 +20,12 @@ export function buildProgram(): Command {
     .description('PiMCP: one MCP endpoint in front of many edge and cloud tool nodes')
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText('after', helpFooter());
+    .addHelpText('after', helpFooter())
+    .option('--ca-file <path>', 'also trust this CA (PEM) for HTTPS: the gateway, registry and context-sync of `pimcp up --tls` (default: $PIMCP_CA_FILE, else the CA of the `pimcp up --tls` running in this folder)')
+    .hook('preAction', (command) => {
+      const caFile = resolveCaFile(command.opts<{ caFile?: string }>().caFile);
+      if (caFile) trustCaFile(caFile);
+    });
   registerUpCommand(program);
   registerConnectCommand(program);
   registerConfigCommand(program);
@@ -43,6 +49,7 @@ With \`npm start\` (pimcp up) running in this folder, the other commands find it
   PIMCP_GATEWAY_URL          the gateway MCP URL (or --gateway)
   PIMCP_REGISTRY_ADMIN_URL   the registry admin API (or --registry)
   PIMCP_TOKEN                a client token, or PIMCP_TOKEN_FILE / --token-file naming a file that holds one
+  PIMCP_CA_FILE              a CA to trust for HTTPS (or --ca-file), e.g. .pimcp/certs/ca.crt of \`pimcp up --tls\`
 
 Exit codes:
 ${codes}`;

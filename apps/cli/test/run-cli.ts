@@ -31,6 +31,10 @@ export class CliProcess {
     await pollUntil(() => pattern.test(this.stderr) || undefined, { timeoutMs, intervalMs: 50, description: `${pattern} on stderr:\n${this.stderr}` });
   }
 
+  async waitForStdout(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+    await pollUntil(() => pattern.test(this.stdout) || undefined, { timeoutMs, intervalMs: 50, description: `${pattern} on stdout:\n${this.stdout}\n${this.stderr}` });
+  }
+
   /** Resolves with the outcome; kills the process if it runs past timeoutMs. */
   async result(timeoutMs = 30_000): Promise<CliRun> {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);

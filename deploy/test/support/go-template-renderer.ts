@@ -66,6 +66,19 @@ export class GoTemplateRenderer {
       int64: (value) => toInt64(value),
       int: (value) => toInt64(value),
       sha256sum: (text) => createHash('sha256').update(asString(text, 'sha256sum')).digest('hex'),
+      fail: (message) => {
+        throw new Error(asString(message, 'fail'));
+      },
+      // sprig's ternary takes a bool; Helm fails on anything else (e.g. the "true" an include returns).
+      ternary: (whenTrue, whenFalse, condition) => {
+        if (typeof condition !== 'boolean') throw new Error(`ternary: expected a bool, got ${condition === null ? 'nil' : typeof condition}`);
+        return condition ? whenTrue : whenFalse;
+      },
+      index: (collection, ...keys) => keys.reduce<unknown>((value, key) => {
+        if (value === null || value === undefined) return undefined;
+        if (typeof value !== 'object') throw new Error('index of a value that is not a map or list');
+        return (value as Record<string, unknown>)[strval(key)];
+      }, collection),
     };
   }
 

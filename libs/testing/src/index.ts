@@ -5,6 +5,6 @@ export { type BinaryName, DEBIAN_PACKAGES } from './lib/binary/binary-resolver';
 export { HarnessErrorCode, HarnessException } from './lib/errors/harness.exception';
 export { EtcdProcess } from './lib/etcd/etcd-process';
 export { EtcdCluster } from './lib/etcd/etcd-cluster';
-export { type EtcdMemberSpec } from './lib/etcd/etcd-member-spec';
+export { type EtcdMemberSpec, type EtcdTlsFiles } from './lib/etcd/etcd-member-spec';
 export { RedisProcess, type RedisProcessOptions } from './lib/redis/redis-process';
 export { TcpProxy, type ProxyTarget } from './lib/net/tcp-proxy';

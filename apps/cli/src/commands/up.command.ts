@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { RunningEdgeNode } from '@pimcp/edge-node-server';
 import { removeUpEndpoints, STATE_DIR, writeUpEndpoints } from '../shared/state-files';
+import { DEV_CERTS_DIR } from './certs.command';
+import { upTlsEnv, type UpTls } from './up-tls';
 
 interface UpOptions {
   etcd?: string;
@@ -11,6 +13,8 @@ interface UpOptions {
   port?: string;
   fileRoot?: string;
   leaseTtl?: string;
+  tls?: boolean;
+  certs: string;
 }
 
 /** `pimcp up`: registry, gateway and edge nodes in one process; embedded stores unless --etcd/--redis. */
@@ -24,6 +28,8 @@ export function registerUpCommand(program: Command): void {
     .option('--port <port>', 'gateway port (default 8080, or PIMCP_GATEWAY_PORT)')
     .option('--file-root <dir>', 'let the nodes\' file.search and file.read read this directory (default: no file tools)')
     .option('--lease-ttl <seconds>', 'node lease TTL in seconds')
+    .option('--tls', 'HTTPS on the gateway, registry and context-sync, mTLS on every link between them and the nodes (creates the certificates in --certs if missing)')
+    .option('--certs <dir>', 'the development certificates of --tls (pimcp certs init)', DEV_CERTS_DIR)
     .action(async (options: UpOptions) => {
       const { configureProcessLogging, startTracingIfConfigured } = await import('@pimcp/observability/process-setup');
       configureProcessLogging('pimcp-up');
@@ -36,6 +42,8 @@ export function registerUpCommand(program: Command): void {
         import('@pimcp/context-store'), import('@pimcp/context-sync-server'), import('@pimcp/edge-node-server'), import('@pimcp/gateway-server'),
         import('@pimcp/registry-server'), import('@pimcp/registry-store'),
       ]);
+      const nodeIds = Array.from({ length: nodeCount }, (_, i) => (nodeCount === 1 ? 'local' : `local-${i + 1}`));
+      const tls: UpTls | undefined = options.tls ? await upTlsEnv(resolve(options.certs), nodeIds) : undefined;
       const credentials = DevCredentials.loadOrCreate(STATE_DIR);
       const env: NodeJS.ProcessEnv = {
         ...process.env,
@@ -52,23 +60,25 @@ export function registerUpCommand(program: Command): void {
         PIMCP_GATEWAY_AUDIT: process.env['PIMCP_GATEWAY_AUDIT'] ?? 'file',
         PIMCP_GATEWAY_AUDIT_FILE: process.env['PIMCP_GATEWAY_AUDIT_FILE'] ?? join(STATE_DIR, 'audit.jsonl'),
       };
-      const regConfig = registryConfig.load({ env });
-      const gwConfig = gatewayConfig.load({ env });
+      // With --tls each service presents its own certificate (and the nodes their node identity).
+      const envOf = (service: string): NodeJS.ProcessEnv => ({ ...env, ...tls?.envOf(service) });
+      const regConfig = registryConfig.load({ env: envOf('registry') });
+      const gwConfig = gatewayConfig.load({ env: envOf('gateway') });
       // One embedded store serves registry and gateway alike; with etcd each opens its own client.
       const sharedStore = regConfig.etcdHosts.length === 0 ? createRegistryStore({}) : undefined;
       // Without Redis, one in-memory context store is the shared memory of the gateway and every node.
       const sharedContexts = options.redis ? undefined : createContextStore({});
       const registry = await bootstrapRegistry({ config: regConfig, ...(sharedStore ? { store: sharedStore } : {}) });
-      const contextSync = await bootstrapContextSync({ config: contextSyncConfig.load({ env }), ...(sharedContexts ? { store: sharedContexts } : {}) });
+      const contextSync = await bootstrapContextSync({ config: contextSyncConfig.load({ env: envOf('context-sync') }), ...(sharedContexts ? { store: sharedContexts } : {}) });
       const gateway = await startGatewayRuntime({
         config: gwConfig, ...(sharedStore ? { registryStore: sharedStore } : {}), ...(sharedContexts ? { contextStore: sharedContexts } : {}),
       });
       const nodes: RunningEdgeNode[] = [];
-      for (let i = 1; i <= nodeCount; i++) {
+      for (const nodeId of nodeIds) {
         const config = edgeNodeConfig.load({
           env: {
-            ...env,
-            PIMCP_NODE_ID: nodeCount === 1 ? 'local' : `local-${i}`,
+            ...envOf(`node-${nodeId}`),
+            PIMCP_NODE_ID: nodeId,
             PIMCP_REGISTRY_URL: `tcp://${registry.link.host}:${registry.link.port}`,
             ...(options.fileRoot ? { PIMCP_NODE_FILE_ROOT: resolve(options.fileRoot) } : {}),
           },
@@ -79,7 +89,9 @@ export function registerUpCommand(program: Command): void {
       writeFileSync(tokenFile, `${credentials.mintToken({ subject: 'dev', audience: gateway.mcpUrl })}\n`, { mode: 0o600 });
       chmodSync(tokenFile, 0o600);
       // Lets `pimcp tools list` and the other commands run in this folder find this instance, whatever ports it got.
-      writeUpEndpoints({ pid: process.pid, mcpUrl: gateway.mcpUrl, registryAdminUrl: registry.httpUrl, contextStatsUrl: contextSync.httpUrl });
+      writeUpEndpoints({
+        pid: process.pid, mcpUrl: gateway.mcpUrl, registryAdminUrl: registry.httpUrl, contextStatsUrl: contextSync.httpUrl, ...(tls ? { caFile: tls.caFile } : {}),
+      });
       const stores = `${regConfig.etcdHosts.length > 0 ? `etcd at ${regConfig.etcdHosts.join(', ')}` : 'the embedded store'}` +
         `${gwConfig.redisUrl ? ', sessions in Redis' : ''}`;
       process.stdout.write(
@@ -93,7 +105,9 @@ export function registerUpCommand(program: Command): void {
           `  node link:          tcp://${registry.link.host}:${registry.link.port}\n` +
           `  invocation keys:    ${env['PIMCP_NODE_INVOCATION_KEYS_FILE'] ?? env['PIMCP_NODE_INVOCATION_JWKS_URL']} (nodes started separately trust this; PIMCP_NODE_INVOCATION_KEYS_FILE)\n` +
           `  audit:              ${gwConfig.audit === 'file' ? gwConfig.auditFile : gwConfig.audit} (pimcp audit)\n` +
-          `Connect a desktop client with: pimcp connect ${gateway.mcpUrl} --token-file ${tokenFile}\n` +
+          (tls ? `  TLS:                mTLS between the services and nodes, HTTPS endpoints; certificates in ${tls.dir}${tls.issued.length ? ` (issued now: ${tls.issued.join(', ')})` : ''}\n` +
+            `  CA:                 ${tls.caFile} (pimcp commands in this folder trust it; elsewhere --ca-file, PIMCP_CA_FILE or NODE_EXTRA_CA_CERTS)\n` : '') +
+          `Connect a desktop client with: pimcp connect ${gateway.mcpUrl} --token-file ${tokenFile}${tls ? ` --ca-file ${tls.caFile}` : ''}\n` +
           'Press Ctrl-C to stop.\n',
       );
       await waitForSignal();

@@ -13,6 +13,13 @@ describe('gatewayError', () => {
     expect(mapped.message).toBe('cannot reach the gateway at http://127.0.0.1:8080/mcp (ECONNREFUSED). Is `npm start` (pimcp up) running? Otherwise pass --gateway <url> or set PIMCP_GATEWAY_URL');
   });
 
+  it('says how to trust the CA when the gateway\'s certificate is not trusted', () => {
+    const untrusted = Object.assign(new TypeError('fetch failed'), { cause: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' } });
+    const mapped = gatewayError(new URL('https://127.0.0.1:8443/mcp'), untrusted) as CliError;
+    expect(mapped.exitCode).toBe(ExitCode.Unreachable);
+    expect(mapped.message).toMatch(/\(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. Its certificate is not signed by a CA this command trusts: pass --ca-file <ca\.crt> .*PIMCP_CA_FILE or NODE_EXTRA_CA_CERTS$/);
+  });
+
   it('maps 401 and 403 to exit 4 with the gateway\'s reason, other statuses to exit 3', () => {
     const http = (status: number, text: string) => new SdkHttpError(SdkErrorCode.ClientHttpNotImplemented, 'Error POSTing', { status, statusText: '', text });
     const refused = gatewayError(url, http(401, '{"error":"invalid_token","error_description":"token rejected: jwt expired"}')) as CliError;

@@ -14,8 +14,14 @@ const HOW_TO_AUTH: Record<Service, string> = {
 
 /** The network could not deliver the request at all: refused, unknown host, reset, timed out connecting. */
 export function unreachable(service: Service, url: URL, error: unknown): CliError {
-  return new CliError(ExitCode.Unreachable, `cannot reach the ${service} at ${url.href} (${networkReason(error)}). ${HOW_TO_POINT[service]}`);
+  const reason = networkReason(error);
+  const hint = UNTRUSTED_CERTIFICATE.test(reason) ? HOW_TO_TRUST : HOW_TO_POINT[service];
+  return new CliError(ExitCode.Unreachable, `cannot reach the ${service} at ${url.href} (${reason}). ${hint}`);
 }
+
+/** Node's codes for a server certificate that does not chain to a trusted CA. */
+const UNTRUSTED_CERTIFICATE = /UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT|DEPTH_ZERO_SELF_SIGNED|CERT_UNTRUSTED/;
+const HOW_TO_TRUST = 'Its certificate is not signed by a CA this command trusts: pass --ca-file <ca.crt> (for `pimcp up --tls`: .pimcp/certs/ca.crt), or set PIMCP_CA_FILE or NODE_EXTRA_CA_CERTS';
 
 /** An HTTP answer that is not the service's own: refused credentials, or some other server at that URL. */
 export function httpRefusal(service: Service, url: URL, status: number, detail: string): CliError {

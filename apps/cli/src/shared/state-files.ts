@@ -12,6 +12,8 @@ export interface UpEndpoints {
   mcpUrl: string;
   registryAdminUrl: string;
   contextStatsUrl: string;
+  /** With `pimcp up --tls`: the development CA (absolute path) the other commands trust for its HTTPS endpoints. */
+  caFile?: string;
 }
 
 export function writeUpEndpoints(endpoints: UpEndpoints, dir = STATE_DIR): void {

@@ -78,7 +78,7 @@ app.kubernetes.io/part-of: pimcp
 {{- else if and .Values.gateway.ingress.enabled .Values.gateway.ingress.host -}}
 {{- printf "https://%s%s" .Values.gateway.ingress.host .Values.gateway.path -}}
 {{- else -}}
-{{- printf "http://%s-gateway.%s.svc.%s:%d%s" (include "pimcp.fullname" .) .Release.Namespace .Values.clusterDomain (int64 .Values.gateway.service.port) .Values.gateway.path -}}
+{{- printf "%s://%s-gateway.%s.svc.%s:%d%s" (eq (include "pimcp.gateway.listenerTls" .) "true" | ternary "https" "http") (include "pimcp.fullname" .) .Release.Namespace .Values.clusterDomain (int64 .Values.gateway.service.port) .Values.gateway.path -}}
 {{- end -}}
 {{- end -}}
 
@@ -124,4 +124,130 @@ securityContext:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* HTTPS on the gateway's own port: tls.enabled with tls.listener.enabled. */}}
+{{- define "pimcp.gateway.listenerTls" -}}
+{{- if and .Values.tls.enabled .Values.tls.listener.enabled -}}true{{- end -}}
+{{- end -}}
+
+{{/* The Secret with a service's certificate: include "pimcp.tls.serviceSecret" (dict "context" $ "service" "contextSync") */}}
+{{- define "pimcp.tls.serviceSecret" -}}
+{{- $given := index .context.Values.tls.existingSecrets .service -}}
+{{- if $given -}}
+{{- $given -}}
+{{- else if .context.Values.certManager.enabled -}}
+{{- printf "%s-internal-tls" (include "pimcp.fullname" .context) -}}
+{{- else -}}
+{{- required (printf "tls.existingSecrets.%s is required when tls.enabled without certManager.enabled" .service) "" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Refuses TLS combinations the chart cannot wire (rendered once, from the edge-node and etcd templates' callers). */}}
+{{- define "pimcp.tls.validate" -}}
+{{- if and .Values.etcd.bundled (or .Values.etcd.tls.existingSecret .Values.etcd.auth.existingSecret) -}}
+{{- fail "etcd.tls and etcd.auth apply to an external etcd: set etcd.bundled=false and https:// etcd.endpoints" -}}
+{{- end -}}
+{{- if and .Values.tls.enabled .Values.edgeNode.enabled (ne .Values.edgeNode.nodeIdFrom "metadata.name") -}}
+{{- fail "tls.enabled: each edge node's certificate names its pod (cert-manager csi-driver knows no Kubernetes node name), so set edgeNode.nodeIdFrom=metadata.name" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* File settings of the TLS material a component mounts (ConfigMap data): component is gateway, registry, context-sync or edge-node. */}}
+{{- define "pimcp.tls.configData" -}}
+{{- if .context.Values.tls.enabled }}
+PIMCP_TLS_CA_FILE: /etc/pimcp/tls/ca.crt
+PIMCP_TLS_CERT_FILE: /etc/pimcp/tls/tls.crt
+PIMCP_TLS_KEY_FILE: /etc/pimcp/tls/tls.key
+{{- end }}
+{{- if and (eq .component "gateway") (include "pimcp.gateway.listenerTls" .context) }}
+PIMCP_GATEWAY_TLS_CERT_FILE: /etc/pimcp/listener-tls/tls.crt
+PIMCP_GATEWAY_TLS_KEY_FILE: /etc/pimcp/listener-tls/tls.key
+{{- end }}
+{{- if and (ne .component "edge-node") .context.Values.etcd.tls.existingSecret }}
+PIMCP_ETCD_TLS_CA_FILE: /etc/pimcp/etcd-tls/ca.crt
+{{- if .context.Values.etcd.tls.clientCertificate }}
+PIMCP_ETCD_TLS_CERT_FILE: /etc/pimcp/etcd-tls/tls.crt
+PIMCP_ETCD_TLS_KEY_FILE: /etc/pimcp/etcd-tls/tls.key
+{{- end }}
+{{- end }}
+{{- if and (ne .component "registry") .context.Values.redis.tls.existingSecret }}
+PIMCP_REDIS_TLS_CA_FILE: /etc/pimcp/redis-tls/ca.crt
+{{- if .context.Values.redis.tls.clientCertificate }}
+PIMCP_REDIS_TLS_CERT_FILE: /etc/pimcp/redis-tls/tls.crt
+PIMCP_REDIS_TLS_KEY_FILE: /etc/pimcp/redis-tls/tls.key
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* etcd user and password of a service from etcd.auth.existingSecret (env entries). */}}
+{{- define "pimcp.etcdAuthEnv" -}}
+{{- if .context.Values.etcd.auth.existingSecret }}
+- name: PIMCP_ETCD_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .context.Values.etcd.auth.existingSecret }}
+      key: {{ .component }}-username
+- name: PIMCP_ETCD_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .context.Values.etcd.auth.existingSecret }}
+      key: {{ .component }}-password
+{{- end }}
+{{- end -}}
+
+{{/* Mounts of the TLS Secrets a component reads (see pimcp.tls.configData for the files). */}}
+{{- define "pimcp.tls.volumeMounts" -}}
+{{- if .context.Values.tls.enabled }}
+- name: tls
+  mountPath: /etc/pimcp/tls
+  readOnly: true
+{{- end }}
+{{- if and (eq .component "gateway") (include "pimcp.gateway.listenerTls" .context) }}
+- name: listener-tls
+  mountPath: /etc/pimcp/listener-tls
+  readOnly: true
+{{- end }}
+{{- if and (ne .component "edge-node") .context.Values.etcd.tls.existingSecret }}
+- name: etcd-tls
+  mountPath: /etc/pimcp/etcd-tls
+  readOnly: true
+{{- end }}
+{{- if and (ne .component "registry") .context.Values.redis.tls.existingSecret }}
+- name: redis-tls
+  mountPath: /etc/pimcp/redis-tls
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{/* Volumes of the TLS Secrets of a service (gateway, registry, context-sync; the edge node's own certificate is a csi volume). */}}
+{{- define "pimcp.tls.volumes" -}}
+{{- if and .context.Values.tls.enabled (ne .component "edge-node") }}
+- name: tls
+  secret:
+    secretName: {{ include "pimcp.tls.serviceSecret" (dict "context" .context "service" (eq .component "context-sync" | ternary "contextSync" .component)) }}
+{{- end }}
+{{- if and (eq .component "gateway") (include "pimcp.gateway.listenerTls" .context) }}
+- name: listener-tls
+  secret:
+    secretName: {{ default (include "pimcp.tls.serviceSecret" (dict "context" .context "service" "gateway")) .context.Values.tls.listener.existingSecret }}
+{{- end }}
+{{- if and (ne .component "edge-node") .context.Values.etcd.tls.existingSecret }}
+- name: etcd-tls
+  secret:
+    secretName: {{ .context.Values.etcd.tls.existingSecret }}
+{{- end }}
+{{- if and (ne .component "registry") .context.Values.redis.tls.existingSecret }}
+- name: redis-tls
+  secret:
+    secretName: {{ .context.Values.redis.tls.existingSecret }}
+{{- end }}
+{{- end -}}
+
+{{/* prometheus.io/* pod annotations: include "pimcp.prometheusAnnotations" (dict "port" 8080 "https" true) */}}
+{{- define "pimcp.prometheusAnnotations" -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | int64 | quote }}
+prometheus.io/path: /metrics
+prometheus.io/scheme: {{ .https | ternary "https" "http" }}
 {{- end -}}

@@ -52,6 +52,15 @@ export async function createDevCa(options: { commonName?: string; days?: number 
   return { keys, cert, certPem: cert.toString('pem'), keyPem: await pkcs8Pem(keys.privateKey) };
 }
 
+/** A CA written earlier (ca.crt and ca.key of `pimcp certs init`), to issue more certificates from it. */
+export async function loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority> {
+  const cert = new x509.X509Certificate(certPem);
+  const der = Buffer.from(keyPem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, '').replace(/\s+/g, ''), 'base64');
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, true, ['sign']);
+  const publicKey = await cert.publicKey.export(ALGORITHM, ['verify'], webcrypto as unknown as Parameters<typeof cert.publicKey.export>[2]);
+  return { keys: { privateKey, publicKey } as CryptoKeyPair, cert, certPem, keyPem };
+}
+
 export async function issueCertificate(ca: CertificateAuthority, request: LeafRequest): Promise<PemPair> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const usages: string[] = [];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDevCa } from './dev-ca';
-import { writeDevCertificates } from './dev-certificates';
+import { ensureDevCertificates, loadDevCa, writeDevCertificate, writeDevCertificates } from './dev-certificates';
 import { nodeIdsOf } from './node-identity';
 
 describe('writeDevCertificates', () => {
@@ -38,6 +38,51 @@ describe('writeDevCertificates', () => {
     expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(before);
     await writeDevCertificates({ dir, nodeIds: [], force: true });
     expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).not.toBe(before);
+  });
+});
+
+describe('ensureDevCertificates', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pimcp-certs-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the whole set when the directory has no CA', async () => {
+    const written = await ensureDevCertificates({ dir, nodeIds: ['local'] });
+    expect(written.issued.sort()).toEqual(['context-sync', 'gateway', 'node-local', 'registry']);
+  });
+
+  it('keeps an existing set and issues only the missing node certificates from the same CA', async () => {
+    await writeDevCertificates({ dir, nodeIds: ['local-1'] });
+    const caBefore = readFileSync(join(dir, 'ca.crt'), 'utf8');
+    const gatewayBefore = readFileSync(join(dir, 'gateway.crt'), 'utf8');
+
+    const written = await ensureDevCertificates({ dir, nodeIds: ['local-1', 'local-2'] });
+
+    expect(written.issued).toEqual(['node-local-2']);
+    expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(caBefore);
+    expect(readFileSync(join(dir, 'gateway.crt'), 'utf8')).toBe(gatewayBefore);
+    const added = new X509Certificate(readFileSync(written.files['node-local-2']?.certFile ?? ''));
+    expect(added.verify(new X509Certificate(caBefore).publicKey)).toBe(true);
+    expect(nodeIdsOf({ subjectaltname: added.subjectAltName ?? '' })).toEqual(['local-2']);
+    expect(statSync(written.files['node-local-2']?.keyFile ?? '').mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('loadDevCa', () => {
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pimcp-certs-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('issues certificates that chain to a CA written earlier', async () => {
+    const set = await writeDevCertificates({ dir, nodeIds: [] });
+    const files = await writeDevCertificate(await loadDevCa(dir), dir, 'etcd', { commonName: 'etcd', hosts: ['127.0.0.1'], serverAuth: true });
+    const cert = new X509Certificate(readFileSync(files.certFile));
+    expect(cert.verify(new X509Certificate(readFileSync(set.caFile)).publicKey)).toBe(true);
+    expect(cert.checkIP('127.0.0.1')).toBe('127.0.0.1');
+  });
+
+  it('names the missing file and the command that creates it', async () => {
+    await expect(loadDevCa(dir)).rejects.toThrow(/ca\.crt cannot be read \(ENOENT\): run `pimcp certs init --out/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Writes the development certificate set of `pimcp certs init`: one CA, one certificate per service and per node. */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CertificateAuthority, createDevCa, issueCertificate } from './dev-ca';
+import { type CertificateAuthority, createDevCa, issueCertificate, type LeafRequest, loadCa } from './dev-ca';
 import { nodeIdentityUri } from './node-identity';
 
 export const DEV_SERVICES = ['gateway', 'registry', 'context-sync'] as const;
@@ -49,24 +49,65 @@ export async function writeDevCertificates(request: DevCertificatesRequest): Pro
   writePem(caFile, ca.certPem, 0o644);
   writePem(join(dir, 'ca.key'), ca.keyPem, 0o600);
   const files: Record<string, DevCertificateFiles> = {};
-  for (const service of DEV_SERVICES) {
-    files[service] = await writeLeaf(ca, dir, service, { commonName: `pimcp-${service}`, hosts, serverAuth: true, clientAuth: true, days });
-  }
-  for (const nodeId of request.nodeIds) {
-    // Nodes serve the gateway's link (server) and dial the registry (client); the gateway checks the URI, not the host.
-    files[`node-${nodeId}`] = await writeLeaf(ca, dir, `node-${nodeId}`, {
-      commonName: nodeId, hosts, uris: [nodeIdentityUri(nodeId)], serverAuth: true, clientAuth: true, days,
-    });
-  }
+  for (const [name, leaf] of leafRequests(request.nodeIds, hosts, days)) files[name] = await writeDevCertificate(ca, dir, name, leaf);
   return { dir, caFile, files };
 }
 
-async function writeLeaf(ca: CertificateAuthority, dir: string, name: string, request: Parameters<typeof issueCertificate>[1]): Promise<DevCertificateFiles> {
+/**
+ * The set `pimcp up --tls` needs: creates it like writeDevCertificates when `dir` has no CA, else issues from
+ * the existing CA only the service and node certificates that are missing (existing files are kept).
+ */
+export async function ensureDevCertificates(request: Omit<DevCertificatesRequest, 'force'>): Promise<WrittenDevCertificates & { issued: string[] }> {
+  const caFile = join(request.dir, 'ca.crt');
+  if (!existsSync(caFile)) {
+    const written = await writeDevCertificates(request);
+    return { ...written, issued: Object.keys(written.files) };
+  }
+  const ca = await loadDevCa(request.dir);
+  const hosts = request.hosts?.length ? request.hosts : DEFAULT_DEV_HOSTS;
+  const files: Record<string, DevCertificateFiles> = {};
+  const issued: string[] = [];
+  for (const [name, leaf] of leafRequests(request.nodeIds, hosts, request.days ?? 365)) {
+    const paths = devCertificateFiles(request.dir, name);
+    if (existsSync(paths.certFile) && existsSync(paths.keyFile)) {
+      files[name] = paths;
+    } else {
+      files[name] = await writeDevCertificate(ca, request.dir, name, leaf);
+      issued.push(name);
+    }
+  }
+  return { dir: request.dir, caFile, files, issued };
+}
+
+/** The CA of a set written by writeDevCertificates (ca.crt and ca.key in `dir`). */
+export async function loadDevCa(dir: string): Promise<CertificateAuthority> {
+  const read = (file: string) => {
+    try {
+      return readFileSync(join(dir, file), 'utf8');
+    } catch (err) {
+      throw new Error(`${join(dir, file)} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): run \`pimcp certs init --out ${dir}\` first`);
+    }
+  };
+  return loadCa(read('ca.crt'), read('ca.key'));
+}
+
+/** Issues one certificate from `ca` into `dir` as <name>.crt and <name>.key (0600), e.g. for an etcd server. */
+export async function writeDevCertificate(ca: CertificateAuthority, dir: string, name: string, request: LeafRequest): Promise<DevCertificateFiles> {
   const pair = await issueCertificate(ca, request);
   const paths = devCertificateFiles(dir, name);
   writePem(paths.certFile, pair.certPem, 0o644);
   writePem(paths.keyFile, pair.keyPem, 0o600);
   return paths;
+}
+
+function leafRequests(nodeIds: readonly string[], hosts: readonly string[], days: number): [string, LeafRequest][] {
+  return [
+    ...DEV_SERVICES.map((service): [string, LeafRequest] => [service, { commonName: `pimcp-${service}`, hosts, serverAuth: true, clientAuth: true, days }]),
+    // Nodes serve the gateway's link (server) and dial the registry (client); the gateway checks the URI, not the host.
+    ...nodeIds.map((nodeId): [string, LeafRequest] => [`node-${nodeId}`, {
+      commonName: nodeId, hosts, uris: [nodeIdentityUri(nodeId)], serverAuth: true, clientAuth: true, days,
+    }]),
+  ];
 }
 
 function writePem(file: string, pem: string, mode: number): void {

@@ -7,18 +7,20 @@ import { ManagedProcess } from '../process/managed-process';
 import { retryPortRace } from '../util/retry-port-race.util';
 import { makeTempDir, removeDir } from '../util/temp-dir.util';
 import { isEtcdHealthy } from './etcd-health.util';
-import { clientUrl, EtcdMemberSpec, peerUrl } from './etcd-member-spec';
+import { clientUrl, EtcdMemberSpec, EtcdTlsFiles, healthUrl, peerUrl } from './etcd-member-spec';
 
 /** One etcd server on loopback: a single-node cluster, or one member of an EtcdCluster. */
 export class EtcdProcess {
   readonly clientUrl: string;
+  private readonly healthUrl: string;
   /** Holds etcd.log and the data/ dir; kept across kill() and restart(). */
   readonly rootDir: string;
   private readonly process: ManagedProcess;
   private stopping: Promise<void> | undefined;
 
   private constructor(readonly spec: EtcdMemberSpec) {
-    this.clientUrl = clientUrl(spec.clientPort);
+    this.clientUrl = clientUrl(spec.clientPort, Boolean(spec.tls));
+    this.healthUrl = healthUrl(spec);
     this.rootDir = makeTempDir(`etcd-${spec.name}`);
     this.process = new ManagedProcess({
       label: `etcd member ${spec.name} (${this.clientUrl})`,
@@ -29,16 +31,21 @@ export class EtcdProcess {
     });
   }
 
-  static start(opts: { name?: string } = {}): Promise<EtcdProcess> {
+  /**
+   * With `tls`, clients must speak TLS to an https:// clientUrl and present a certificate from `tls.caFile`
+   * (etcd --client-cert-auth); the harness itself probes a plaintext metrics port.
+   */
+  static start(opts: { name?: string; tls?: EtcdTlsFiles } = {}): Promise<EtcdProcess> {
     const name = opts.name ?? 'etcd0';
     return retryPortRace(async () => {
-      const [clientPort, peerPort] = await freePorts(2);
+      const [clientPort, peerPort, metricsPort] = await freePorts(opts.tls ? 3 : 2);
       return EtcdProcess.startMember({
         name,
         clientPort,
         peerPort,
         initialCluster: `${name}=${peerUrl(peerPort)}`,
         clusterToken: `pimcp-${randomUUID()}`,
+        ...(opts.tls ? { tls: opts.tls, metricsPort } : {}),
       });
     });
   }
@@ -47,7 +54,7 @@ export class EtcdProcess {
   static async startMember(spec: EtcdMemberSpec): Promise<EtcdProcess> {
     const member = new EtcdProcess(spec);
     try {
-      await member.process.start(() => isEtcdHealthy(member.clientUrl));
+      await member.process.start(() => isEtcdHealthy(member.healthUrl));
     } catch (error) {
       // A lost port race is retried with a new dir; anything else keeps its
       // log on disk for whoever reads the error.
@@ -79,7 +86,7 @@ export class EtcdProcess {
       );
     }
     await this.process.kill('SIGTERM');
-    await this.process.start(() => isEtcdHealthy(this.clientUrl));
+    await this.process.start(() => isEtcdHealthy(this.healthUrl));
   }
 
   /** Stops etcd gracefully and deletes its files. Safe to call twice. */
@@ -95,8 +102,9 @@ export class EtcdProcess {
 }
 
 function etcdArgs(spec: EtcdMemberSpec, dataDir: string): string[] {
-  const client = clientUrl(spec.clientPort);
+  const client = clientUrl(spec.clientPort, Boolean(spec.tls));
   const peer = peerUrl(spec.peerPort);
+  const tls = spec.tls;
   return [
     ...['--name', spec.name, '--data-dir', dataDir],
     ...['--listen-client-urls', client, '--advertise-client-urls', client],
@@ -107,6 +115,8 @@ function etcdArgs(spec: EtcdMemberSpec, dataDir: string): string[] {
     // about a second, still well above loopback round trips.
     ...['--heartbeat-interval', '50', '--election-timeout', '500'],
     ...['--logger', 'zap', '--log-level', 'warn'],
+    ...(tls ? ['--cert-file', tls.certFile, '--key-file', tls.keyFile, '--trusted-ca-file', tls.caFile, '--client-cert-auth'] : []),
+    ...(spec.metricsPort ? ['--listen-metrics-urls', `http://127.0.0.1:${spec.metricsPort}`] : []),
   ];
 }
 
