@@ -8,6 +8,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { type ClientRequestMethod, ErrorCode, PimcpError } from '@pimcp/protocol';
 import type { BridgedServerConfig } from '../config/mcp-bridge.config';
 import { RestartBackoff } from './restart-backoff';
+import { deliverResponsesAfterNotifications } from './responses-after-notifications';
 
 /** What a bridged server offers, as it last listed it. */
 export interface ServerListing {
@@ -124,6 +125,7 @@ export class BridgedServer {
     }
     try {
       await client.connect(transport, { timeout: this.config.connectTimeoutMs });
+      deliverResponsesAfterNotifications(transport);
       const listing = await listAll(client, this.config.connectTimeoutMs);
       if (this.closed) throw new Error('the bridge closed while connecting');
       this.client = client;
