@@ -116,6 +116,33 @@ describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, g
     }
   });
 
+  it("turns the bridged server's requests into input_required rounds for a 2026-07-28 client, whose answers reach the child", async () => {
+    const modern = new Client({ name: 'bridge-it-modern', version: '1' }, {
+      capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } },
+    } as never);
+    const seen: string[] = [];
+    modern.setRequestHandler('sampling/createMessage', async (request) => {
+      seen.push(`sampling ${request.params.maxTokens}`);
+      return { model: 'client-model', role: 'assistant', content: { type: 'text', text: 'sampled by the 2026 client' } };
+    });
+    modern.setRequestHandler('elicitation/create', async () => {
+      seen.push('elicitation');
+      return { action: 'accept', content: { name: 'Ada Lovelace' } };
+    });
+    const token = credentials.mintToken({ subject: 'dave', audience: gateway.mcpUrl });
+    await modern.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      // The SDK client fulfils input_required itself (same handlers) and retries; callTool returns the final result.
+      const sampled = await modern.callTool({ name: 'ev.trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 9 } });
+      expect(JSON.stringify(sampled.content)).toContain('sampled by the 2026 client');
+      const elicited = await modern.callTool({ name: 'ev.trigger-elicitation-request', arguments: {} });
+      expect(JSON.stringify(elicited.content)).toContain('Ada Lovelace');
+      expect(seen).toEqual(['sampling 9', 'elicitation']);
+    } finally {
+      await modern.close().catch(() => undefined);
+    }
+  });
+
   it("relays the bridged server's roots/list to the MCP client that made the call, and its roots back", async () => {
     const asker = new Client({ name: 'bridge-it-roots', version: '1' }, { capabilities: { roots: { listChanged: false } } });
     const asked: string[] = [];
