@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
@@ -13,10 +13,15 @@ import { EtcdProcess, pollUntil } from '@pimcp/testing';
 import { bootstrapEdgeNode, type RunningEdgeNode } from '../bootstrap-edge-node';
 import { edgeNodeConfig } from '../config/edge-node.config';
 
-const SERVER_EVERYTHING = join(__dirname, '..', '..', '..', '..', '..', 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+const MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules', '@modelcontextprotocol');
+const SERVER_EVERYTHING = join(MODULES, 'server-everything', 'dist', 'index.js');
+const SERVER_FILESYSTEM = join(MODULES, 'server-filesystem', 'dist', 'index.js');
 
-describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, gateway and server-everything)', () => {
+describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, gateway, server-everything and server-filesystem)', () => {
   const credentials = DevCredentials.loadOrCreate(mkdtempSync(join(tmpdir(), 'pimcp-bridge-gw-')));
+  /** The only directory the operator lets server-filesystem see, given as the bridge's own roots (no directory argument). */
+  const jail = realpathSync(mkdtempSync(join(tmpdir(), 'pimcp-bridge-roots-')));
+  writeFileSync(join(jail, 'inside.txt'), 'visible through the roots');
   let etcd: EtcdProcess;
   let registry: RunningRegistry;
   let gateway: RunningGateway;
@@ -31,7 +36,10 @@ describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, g
       config: registryConfig.load({ env: { PIMCP_ETCD_HOSTS: etcd.clientUrl, PIMCP_REGISTRY_HTTP_PORT: '0', PIMCP_REGISTRY_LINK_PORT: '0' } }),
       logger: false,
     });
-    const pluginConfig = { 'mcp-bridge': { servers: { everything: { command: [process.execPath, SERVER_EVERYTHING, 'stdio'], prefix: 'ev' } } } };
+    const pluginConfig = { 'mcp-bridge': { servers: {
+      everything: { command: [process.execPath, SERVER_EVERYTHING, 'stdio'], prefix: 'ev', clientRequests: ['sampling', 'elicitation', 'roots'] },
+      files: { command: [process.execPath, SERVER_FILESYSTEM], prefix: 'fs', roots: [jail] },
+    } } };
     node = await bootstrapEdgeNode({
       config: edgeNodeConfig.load({
         env: {
@@ -106,6 +114,69 @@ describe('mcp-bridge plugin on an edge node (integration: real etcd, registry, g
     } finally {
       await asker.close().catch(() => undefined);
     }
+  });
+
+  it("turns the bridged server's requests into input_required rounds for a 2026-07-28 client, whose answers reach the child", async () => {
+    const modern = new Client({ name: 'bridge-it-modern', version: '1' }, {
+      capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} }, versionNegotiation: { mode: { pin: '2026-07-28' } },
+    } as never);
+    const seen: string[] = [];
+    modern.setRequestHandler('sampling/createMessage', async (request) => {
+      seen.push(`sampling ${request.params.maxTokens}`);
+      return { model: 'client-model', role: 'assistant', content: { type: 'text', text: 'sampled by the 2026 client' } };
+    });
+    modern.setRequestHandler('elicitation/create', async () => {
+      seen.push('elicitation');
+      return { action: 'accept', content: { name: 'Ada Lovelace' } };
+    });
+    const token = credentials.mintToken({ subject: 'dave', audience: gateway.mcpUrl });
+    await modern.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      // The SDK client fulfils input_required itself (same handlers) and retries; callTool returns the final result.
+      const sampled = await modern.callTool({ name: 'ev.trigger-sampling-request', arguments: { prompt: 'hi', maxTokens: 9 } });
+      expect(JSON.stringify(sampled.content)).toContain('sampled by the 2026 client');
+      const elicited = await modern.callTool({ name: 'ev.trigger-elicitation-request', arguments: {} });
+      expect(JSON.stringify(elicited.content)).toContain('Ada Lovelace');
+      expect(seen).toEqual(['sampling 9', 'elicitation']);
+    } finally {
+      await modern.close().catch(() => undefined);
+    }
+  });
+
+  it("relays the bridged server's roots/list to the MCP client that made the call, and its roots back", async () => {
+    const asker = new Client({ name: 'bridge-it-roots', version: '1' }, { capabilities: { roots: { listChanged: false } } });
+    const asked: string[] = [];
+    asker.setRequestHandler('roots/list', async () => {
+      asked.push('roots/list');
+      return { roots: [{ uri: 'file:///home/carol/project', name: 'project' }] };
+    });
+    const token = credentials.mintToken({ subject: 'carol', audience: gateway.mcpUrl });
+    await asker.connect(new StreamableHTTPClientTransport(new URL(gateway.mcpUrl), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      // server-everything offers get-roots-list only to a client that declared roots: the bridge did, for its callers.
+      await pollUntil(async () => (await asker.listTools()).tools.some((t) => t.name === 'ev.get-roots-list'), {
+        timeoutMs: 10_000, intervalMs: 100, description: 'ev.get-roots-list in the gateway catalog',
+      });
+      const listed = await asker.callTool({ name: 'ev.get-roots-list', arguments: {} });
+      expect(JSON.stringify(listed.content)).toContain('file:///home/carol/project');
+      expect(asked).toEqual(['roots/list']);
+    } finally {
+      await asker.close().catch(() => undefined);
+    }
+  });
+
+  it('answers server-filesystem\'s roots/list with the configured roots, so the operator, not a caller, sets its jail', async () => {
+    await pollUntil(async () => (await client.listTools()).tools.some((t) => t.name === 'fs.list_allowed_directories'), {
+      timeoutMs: 10_000, intervalMs: 100, description: 'fs.list_allowed_directories in the gateway catalog',
+    });
+    // Started without a directory argument, server-filesystem takes its allowed directories from roots/list at connect.
+    const allowed = await client.callTool({ name: 'fs.list_allowed_directories', arguments: {} });
+    expect(JSON.stringify(allowed.content)).toContain(jail);
+    const inside = await client.callTool({ name: 'fs.read_text_file', arguments: { path: join(jail, 'inside.txt') } });
+    expect(JSON.stringify(inside.content)).toContain('visible through the roots');
+    const outside = await client.callTool({ name: 'fs.read_text_file', arguments: { path: join(tmpdir(), '..', 'etc', 'hostname') } });
+    expect(outside.isError).toBe(true);
+    expect(JSON.stringify(outside.content)).toMatch(/access denied|outside allowed/i);
   });
 
   it("re-publishes the manifest when the server's lists change, so the gateway's catalog follows", async () => {

@@ -8,6 +8,7 @@ import type { OfferingCatalog } from '../calls/offering-catalog.port';
 import type { ListedTool, ToolCatalog } from '../calls/tool-catalog.port';
 import type { ContextResources } from '../contexts/context-resources';
 import { callerOf } from './caller-of';
+import { type CallHooks, InputRequiredCalls } from './input-required-calls';
 import { registerOfferingHandlers } from './offering-handlers';
 import { page } from './pagination';
 import type { ResourceSubscriptions } from './resource-subscriptions';
@@ -15,6 +16,8 @@ import { canSee, requireCapability } from './scope-checks';
 import { toMcpTool } from './to-mcp-tool';
 
 export const TOOLS_PAGE_SIZE = 100;
+/** How long a 2026-07-28 call waits for its client to retry with the answers it asked for; the call's deadline also bounds it. */
+const INPUT_WAIT_MS = 5 * 60_000;
 
 export interface GatewayServerInfo {
   name: string;
@@ -39,6 +42,9 @@ export interface GatewayMcpServerDeps {
  * fits a proxy: the tool set changes at run time and lives outside any one server instance.
  */
 export class GatewayMcpServerFactory {
+  /** 2026-07-28 calls waiting for their client's answers (input_required rounds); shared by every Server instance. */
+  readonly inputRequired = new InputRequiredCalls({ waitMs: INPUT_WAIT_MS });
+
   constructor(private readonly info: GatewayServerInfo, private readonly deps: GatewayMcpServerDeps) {}
 
   create(era: ProtocolEra | 'legacy-session'): Server {
@@ -51,6 +57,8 @@ export class GatewayMcpServerFactory {
         // Tools' log messages are relayed; the SDK filters them by the client's logging/setLevel (or `_meta` level).
         logging: {},
       },
+      // Only state this gateway minted, for the same caller, continues a parked call (input_required rounds).
+      requestState: { verify: (state, ctx) => this.inputRequired.codec.verify(state, ctx) },
       instructions: 'PiMCP gateway: tools, resources and prompts from every connected node. `<node-id>.<tool>` names target one node.',
     });
     const { policy } = this.deps;
@@ -64,23 +72,23 @@ export class GatewayMcpServerFactory {
       const { name, arguments: args, _meta } = request.params;
       // The HTTP layer already answered 403 for this; checked again here so no path reaches a tool without its scope.
       for (const capability of policy.requestCapabilities('tools/call', request.params)) requireCapability(policy, ctx, capability);
-      const result = await this.deps.callTool.execute({
+      const execute = (hooks: CallHooks) => this.deps.callTool.execute({
         name,
         arguments: args as Record<string, unknown> | undefined,
         meta: (_meta ?? undefined) as Record<string, unknown> | undefined,
         caller: callerOf(ctx),
-        signal: ctx.mcpReq.signal,
-        onProgress: progressRelay(ctx, _meta?.progressToken),
-        onLog: logRelay(ctx),
-        onClientRequest: clientRequestRelay(ctx),
+        ...hooks,
       });
-      return result as never;
+      const onProgress = progressRelay(ctx, _meta?.progressToken);
+      const onLog = logRelay(ctx);
+      // 2026-07-28 has no server→client requests: a tool's request of its client becomes an input_required round.
+      if (era === 'modern') return (await this.inputRequired.round(ctx, { progress: onProgress, log: onLog }, execute)) as never;
+      return (await execute({ signal: ctx.mcpReq.signal, onProgress, onLog, onClientRequest: clientRequestRelay(ctx) })) as never;
     });
     registerOfferingHandlers(server, {
       offerings: this.deps.offerings, forward: this.deps.forward, subscriptions: this.deps.subscriptions, policy,
       ...(this.deps.contexts ? { contexts: this.deps.contexts } : {}),
     });
-    void era;
     return server;
   }
 

@@ -15,8 +15,16 @@ describe('parseMcpBridgeConfig', () => {
     ]);
   });
 
+  it('resolves roots the bridge answers itself: absolute paths become file:// URIs named after their last segment', () => {
+    const config = parseMcpBridgeConfig({ servers: { fs: { command: ['x'], roots: ['/srv/data dir', 'file:///var/log'] } } }, undefined, {});
+    expect(config.servers[0]?.roots).toEqual([{ uri: 'file:///srv/data%20dir', name: 'data dir' }, { uri: 'file:///var/log', name: 'log' }]);
+    expect(config.servers[0]?.clientRequests).toEqual(['sampling', 'elicitation']);
+  });
+
   it.each([
     [{}, /servers/],
+    [{ servers: { a: { command: ['x'], roots: ['data'] } } }, /roots\.0: "data" must be an absolute path/],
+    [{ servers: { a: { command: ['x'], roots: ['/srv'], clientRequests: ['roots'] } } }, /either set roots .* or list "roots" in clientRequests/],
     [{ servers: {} }, /name at least one server/],
     [{ servers: { a: { command: 'npx server' } } }, /servers\.a/],
     [{ servers: { a: { command: ['x'], url: 'http://127.0.0.1/mcp' } } }, /servers\.a/],

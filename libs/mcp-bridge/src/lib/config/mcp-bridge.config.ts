@@ -1,3 +1,5 @@
+import { basename, isAbsolute } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { COST_CLASSES, type CostClass, ErrorCode, PimcpError } from '@pimcp/protocol';
 import { z } from 'zod';
 
@@ -25,6 +27,8 @@ const common = {
   callTimeoutMs: z.number().int().min(100).max(86_400_000).optional(),
   /** Server→client requests relayed to the caller; the bridge declares the matching client capabilities. */
   clientRequests: z.array(z.enum(['sampling', 'elicitation', 'roots'])).optional(),
+  /** Roots the bridge itself answers roots/list with (absolute paths or file:// URIs on the node), instead of any caller's. */
+  roots: z.array(z.string().min(1)).min(1).max(100).optional(),
   restart: z.strictObject({
     initialMs: z.number().int().min(10).max(600_000).optional(),
     maxMs: z.number().int().min(10).max(3_600_000).optional(),
@@ -65,6 +69,13 @@ interface ServerCommon {
   callTimeoutMs: number;
   restart: { initialMs: number; maxMs: number };
   clientRequests: ClientRequestKind[];
+  /** Set: the bridge answers the server's roots/list with these (the operator pins its scope); no caller is asked. */
+  roots?: BridgedRoot[];
+}
+
+export interface BridgedRoot {
+  uri: string;
+  name: string;
 }
 
 export type ClientRequestKind = 'sampling' | 'elicitation' | 'roots';
@@ -103,11 +114,16 @@ export function parseMcpBridgeConfig(raw: unknown, path = 'pluginConfig["mcp-bri
   const servers = Object.entries(parsed.data.servers).map(([name, server]): BridgedServerConfig => {
     const restart = { initialMs: server.restart?.initialMs ?? MCP_BRIDGE_DEFAULTS.restartInitialMs, maxMs: server.restart?.maxMs ?? MCP_BRIDGE_DEFAULTS.restartMaxMs };
     if (restart.maxMs < restart.initialMs) problems.push(`${path}.servers.${name}.restart.maxMs must be at least restart.initialMs`);
+    const roots = server.roots?.map((root, i) => resolveRoot(root, `${path}.servers.${name}.roots.${i}`, problems));
+    if (roots && server.clientRequests?.includes('roots')) {
+      problems.push(`${path}.servers.${name}: either set roots (the bridge answers roots/list) or list "roots" in clientRequests (callers answer), not both`);
+    }
     const shared: ServerCommon = {
       name, include: server.include ?? ['*'], exclude: server.exclude ?? [], restart,
       // Roots stay off unless asked for: a server that lists roots at connect time would get none and may narrow its scope.
       clientRequests: server.clientRequests ?? ['sampling', 'elicitation'],
       ...(server.prefix ? { prefix: server.prefix } : {}),
+      ...(roots ? { roots: roots.filter((r): r is BridgedRoot => r !== undefined) } : {}),
       costClass: server.costClass ?? MCP_BRIDGE_DEFAULTS.costClass,
       connectTimeoutMs: server.connectTimeoutMs ?? MCP_BRIDGE_DEFAULTS.connectTimeoutMs,
       callTimeoutMs: server.callTimeoutMs ?? MCP_BRIDGE_DEFAULTS.callTimeoutMs,
@@ -129,4 +145,21 @@ export function parseMcpBridgeConfig(raw: unknown, path = 'pluginConfig["mcp-bri
   }
   if (problems.length > 0) throw new PimcpError(ErrorCode.InvalidRequest, `invalid mcp-bridge config: ${problems.join('; ')}`);
   return { servers };
+}
+
+/** An absolute path or a file:// URI on the node, as the MCP Root the server receives. */
+function resolveRoot(raw: string, where: string, problems: string[]): BridgedRoot | undefined {
+  if (raw.startsWith('file://')) {
+    try {
+      return { uri: new URL(raw).href, name: basename(fileURLToPath(raw)) || '/' };
+    } catch {
+      problems.push(`${where}: "${raw}" is not a valid file:// URI`);
+      return undefined;
+    }
+  }
+  if (!isAbsolute(raw)) {
+    problems.push(`${where}: "${raw}" must be an absolute path (such as /srv/data) or a file:// URI`);
+    return undefined;
+  }
+  return { uri: pathToFileURL(raw).href, name: basename(raw) || '/' };
 }

@@ -8,6 +8,7 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 import { type ClientRequestMethod, ErrorCode, PimcpError } from '@pimcp/protocol';
 import type { BridgedServerConfig } from '../config/mcp-bridge.config';
 import { RestartBackoff } from './restart-backoff';
+import { deliverResponsesAfterNotifications } from './responses-after-notifications';
 
 /** What a bridged server offers, as it last listed it. */
 export interface ServerListing {
@@ -118,12 +119,15 @@ export class BridgedServer {
     const forwarded = this.config.clientRequests;
     if (forwarded.includes('sampling')) client.setRequestHandler('sampling/createMessage', (r) => this.askCaller('sampling/createMessage', r.params) as never);
     if (forwarded.includes('elicitation')) client.setRequestHandler('elicitation/create', (r) => this.askCaller('elicitation/create', r.params) as never);
-    if (forwarded.includes('roots')) client.setRequestHandler('roots/list', (r) => this.askCaller('roots/list', r.params ?? {}) as never);
+    const roots = this.config.roots;
+    if (roots) client.setRequestHandler('roots/list', () => ({ roots }));
+    else if (forwarded.includes('roots')) client.setRequestHandler('roots/list', (r) => this.askCaller('roots/list', r.params ?? {}) as never);
     for (const method of ['notifications/tools/list_changed', 'notifications/resources/list_changed', 'notifications/prompts/list_changed'] as const) {
       client.setNotificationHandler(method, () => this.relist(client));
     }
     try {
       await client.connect(transport, { timeout: this.config.connectTimeoutMs });
+      deliverResponsesAfterNotifications(transport);
       const listing = await listAll(client, this.config.connectTimeoutMs);
       if (this.closed) throw new Error('the bridge closed while connecting');
       this.client = client;
@@ -193,13 +197,13 @@ export class BridgedServer {
     if (changed) for (const listener of this.listeners) listener();
   }
 
-  /** What the bridge declares it can do for the server: only what it forwards to callers (config clientRequests). */
+  /** What the bridge declares it can do for the server: what it forwards to callers (clientRequests) or answers itself (roots). */
   private clientCapabilities(): ClientCapabilities {
     const forwarded = this.config.clientRequests;
     return {
       ...(forwarded.includes('sampling') ? { sampling: {} } : {}),
       ...(forwarded.includes('elicitation') ? { elicitation: { form: {} } } : {}),
-      ...(forwarded.includes('roots') ? { roots: {} } : {}),
+      ...(forwarded.includes('roots') || this.config.roots ? { roots: {} } : {}),
     };
   }
 
