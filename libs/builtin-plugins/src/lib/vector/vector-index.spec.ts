@@ -93,7 +93,7 @@ describe(VectorIndex.name, () => {
       expect(reopened.size).toBe(n - 1);
       expect(await reopened.search(probes.get('v50000') as Float32Array, 5)).toEqual(before);
       await reopened.close();
-    });
+    }, 120_000);
   });
 
   it('stops a search between chunks when its signal aborts', async () => {

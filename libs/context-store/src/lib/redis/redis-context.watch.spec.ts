@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { pollUntil } from '@pimcp/testing';
 import type Redis from 'ioredis';
 import type { ContextChange } from '../port/context-change';
 import { contextRedisKeys } from './context-redis-keys';
@@ -37,7 +38,8 @@ describe(RedisContextWatch.name, () => {
     const changes: ContextChange[] = [];
 
     const watch = await start(client, changes);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Wait for the outcome rather than a fixed time: a loaded machine runs the timers late.
+    await pollUntil(() => changes.length > 0 || undefined, { timeoutMs: 5000, description: 'the change read after the reconnect' });
     await watch.close();
 
     expect(calls.disconnect[0]).toBe(true);
