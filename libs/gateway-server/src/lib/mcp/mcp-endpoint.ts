@@ -21,7 +21,7 @@ export class McpEndpoint {
   private readonly unsubscribe: Array<() => void>;
 
   constructor(
-    factory: GatewayMcpServerFactory,
+    private readonly factory: GatewayMcpServerFactory,
     catalog: { tools: ToolCatalog; offerings: OfferingCatalog },
     private readonly subscriptions: ResourceSubscriptions,
     sessions: SessionStore,
@@ -73,6 +73,7 @@ export class McpEndpoint {
 
   async close(): Promise<void> {
     this.unsubscribe.forEach((stop) => stop());
+    this.factory.inputRequired.close(); // parked 2026-07-28 calls: their node invocations are cancelled
     await this.legacy.close();
     await this.modern.close();
   }
