@@ -552,6 +552,9 @@ describe('deploy/helm/pimcp', () => {
       expect((set.get('DaemonSet', 'pimcp-edge-node') as any).spec.template.metadata.annotations['prometheus.io/scheme']).toBe('http');
       const plain = ManifestSet.container(render().get('Deployment', 'pimcp-registry'), 'registry');
       expect(plain.livenessProbe.httpGet.scheme).toBe('HTTP');
+      const notes = chart.render({ values: deepMerge(REQUIRED, TLS_VALUES) }).notes;
+      expect(notes).toContain('https://pimcp-gateway:8080/mcp');
+      expect(notes).toContain('https://pimcp-registry:8081/v1/catalog');
     });
 
     it('gives each edge-node pod its own certificate from the csi-driver, naming its node id as spiffe://pimcp/node/<pod name>', () => {

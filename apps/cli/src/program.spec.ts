@@ -40,6 +40,11 @@ describe('buildProgram', () => {
     expect(buildProgram().commands.find((c) => c.name() === 'toolsets')?.commands.map((c) => c.name())).toEqual(['list', 'get', 'set', 'delete']);
   });
 
+  it('offers --ca-file to every command, and names it in each command\'s help', () => {
+    const call = buildProgram().commands.find((c) => c.name() === 'call');
+    expect(call?.helpInformation()).toContain('--ca-file <path>');
+  });
+
   it('exits 0 for --help', async () => {
     expect((await commanderError(['call', '--help'])).exitCode).toBe(0);
   });

@@ -21,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride()
     .addHelpText('after', helpFooter())
+    // --ca-file is a program option that every command takes; show it in each command's help too.
+    .configureHelp({ showGlobalOptions: true })
     .option('--ca-file <path>', 'also trust this CA (PEM) for HTTPS: the gateway, registry and context-sync of `pimcp up --tls` (default: $PIMCP_CA_FILE, else the CA of the `pimcp up --tls` running in this folder)')
     .hook('preAction', (command) => {
       const caFile = resolveCaFile(command.opts<{ caFile?: string }>().caFile);

@@ -10,7 +10,7 @@ async function run(args: string[]): Promise<unknown> {
   return program.parseAsync(['node', 'pimcp', ...args]).then(() => undefined, (e: unknown) => e);
 }
 
-describe('pimcp certs init', () => {
+describe('pimcp certs', () => {
   let dir: string;
   let write: jest.SpyInstance;
   beforeEach(() => {
@@ -43,5 +43,24 @@ describe('pimcp certs init', () => {
     expect(await run(['certs', 'init', '--out', dir, '--force'])).toBeUndefined();
     const err = await run(['certs', 'init', '--out', dir, '--nodes', 'Bad_Id']);
     expect(err).toBeInstanceOf(CommanderError);
+  });
+
+  it('adds node certificates from the existing CA with certs add, keeping every other file', async () => {
+    expect(await run(['certs', 'init', '--out', dir, '--nodes', 'pi-1'])).toBeUndefined();
+    const ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
+    const first = readFileSync(join(dir, 'node-pi-1.crt'), 'utf8');
+
+    expect(await run(['certs', 'add', '--out', dir, '--nodes', 'pi-1,pi-3'])).toBeUndefined();
+
+    expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(ca);
+    expect(readFileSync(join(dir, 'node-pi-1.crt'), 'utf8')).toBe(first);
+    const added = new X509Certificate(readFileSync(join(dir, 'node-pi-3.crt')));
+    expect(added.verify(new X509Certificate(ca).publicKey)).toBe(true);
+    expect(added.subjectAltName).toContain('URI:spiffe://pimcp/node/pi-3');
+    expect(write).toHaveBeenCalledWith(expect.stringContaining('issued node-pi-3'));
+  });
+
+  it('refuses certs add without a CA, naming certs init', async () => {
+    expect(String(await run(['certs', 'add', '--out', join(dir, 'none'), '--nodes', 'pi-1']))).toMatch(/ca\.crt does not exist: create the set with `pimcp certs init/);
   });
 });

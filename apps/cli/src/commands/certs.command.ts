@@ -1,8 +1,18 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { NODE_ID_PATTERN } from '@pimcp/protocol';
-import { writeDevCertificates } from '@pimcp/tls';
+import { DEFAULT_DEV_HOSTS, ensureDevCertificates, writeDevCertificates } from '@pimcp/tls';
+import { CliError } from '../shared/cli-error';
 
 export const DEV_CERTS_DIR = '.pimcp/certs';
+
+interface CertsAddOptions {
+  out: string;
+  nodes: string[];
+  hosts: string[];
+  days: number;
+}
 
 interface CertsInitOptions {
   out: string;
@@ -30,6 +40,21 @@ export function registerCertsCommand(program: Command): void {
       const names = Object.keys(written.files);
       process.stdout.write(`wrote a development CA and ${names.length} certificates (${names.join(', ')}) to ${written.dir}\n`);
       process.stdout.write(`set PIMCP_TLS_CA_FILE=${written.caFile} and each process's PIMCP_TLS_CERT_FILE/PIMCP_TLS_KEY_FILE (docs/security/tls.md)\n`);
+    });
+  certs
+    .command('add')
+    .description('issue certificates for more nodes from the existing development CA, e.g. a node started next to `pimcp up --tls` (existing files are kept)')
+    .requiredOption('--nodes <ids>', 'comma-separated node ids', parseNodeIds)
+    .option('--out <dir>', 'the directory of `pimcp certs init` (or `pimcp up --tls`)', DEV_CERTS_DIR)
+    .option('--hosts <names>', 'comma-separated DNS names and IPs the new certificates are valid for', parseList, [...DEFAULT_DEV_HOSTS])
+    .option('--days <n>', 'validity in days', parseDays, 365)
+    .action(async (options: CertsAddOptions) => {
+      if (!existsSync(join(options.out, 'ca.crt'))) {
+        throw CliError.usage(`${join(options.out, 'ca.crt')} does not exist: create the set with \`pimcp certs init --out ${options.out}\` (or \`pimcp up --tls\`) first`);
+      }
+      const written = await ensureDevCertificates({ dir: options.out, nodeIds: options.nodes, hosts: options.hosts, days: options.days });
+      const added = written.issued.filter((name) => name.startsWith('node-'));
+      process.stdout.write(added.length ? `issued ${added.join(', ')} in ${written.dir} from its CA\n` : `every node certificate already exists in ${written.dir}\n`);
     });
 }
 

@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createContextStore } from '@pimcp/context-store';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { bootstrapContextSync, contextSyncConfig, type RunningContextSync } from '@pimcp/context-sync-server';
 import { defineTool } from '@pimcp/plugin-sdk';
 import { ErrorCode } from '@pimcp/protocol';
 // The suite runs the gateway against a real registry and a real node; production code never imports them.
@@ -22,6 +25,7 @@ import { startGatewayRuntime } from './gateway-runtime';
 const PREFIX = '/pimcp/v1/';
 const REGISTRY_USER = { name: 'pimcp-registry-user', password: 'registry-secret' };
 const GATEWAY_USER = { name: 'pimcp-gateway-user', password: 'gateway-secret' };
+const CONTEXT_SYNC_USER = { name: 'pimcp-context-sync-user', password: 'context-sync-secret' };
 
 const nodeTools = [
   defineTool<Record<string, never>>({
@@ -45,6 +49,7 @@ describe('registry and gateway over etcd with TLS, client certificates and users
   let registry: RunningRegistry;
   let node: RunningEdgeNode;
   let gateway: RunningGateway;
+  let contextSync: RunningContextSync | undefined;
   const stores: RegistryStore[] = [];
   const clients: Client[] = [];
 
@@ -98,6 +103,7 @@ describe('registry and gateway over etcd with TLS, client certificates and users
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all(stores.map((s) => s.close().catch(() => undefined)));
+    await contextSync?.close();
     await gateway?.close();
     await node?.shutdown();
     await registry?.close();
@@ -118,6 +124,19 @@ describe('registry and gateway over etcd with TLS, client certificates and users
     expect(result.content).toEqual([{ type: 'text', text: 'pong over etcd tls' }]);
     const nodes = (await storeFrom(etcdEnv(cluster, 'registry', REGISTRY_USER)).snapshot()).nodes;
     expect(nodes.map((n) => n.nodeId)).toContain('pi-etcd-tls');
+  });
+
+  it('context-sync leads through etcd with its own user, allowed only its election prefix', async () => {
+    const store = createContextStore({});
+    contextSync = await bootstrapContextSync({
+      config: contextSyncConfig.load({ env: { ...etcdEnv(cluster, 'context-sync', CONTEXT_SYNC_USER), PIMCP_CONTEXT_SYNC_HTTP_PORT: '0', PIMCP_CONTEXT_SYNC_REPLICA_ID: 'cs-tls' } }),
+      store, logger: false,
+    });
+    const running = contextSync;
+    await pollUntil(async () => (await running.leadership.status()).isLeader || undefined, { timeoutMs: 20_000, description: 'context-sync to lead' });
+    expect(await running.leadership.status()).toMatchObject({ isLeader: true, replicaId: 'cs-tls' });
+    // The same user may not read the catalog.
+    await expect(storeFrom(etcdEnv(cluster, 'context-sync', CONTEXT_SYNC_USER)).snapshot()).rejects.toThrow(/permission denied/);
   });
 
   it('etcd refuses a client without a certificate, with a certificate from another CA, and plaintext', async () => {
@@ -147,7 +166,8 @@ describe('registry and gateway over etcd with TLS, client certificates and users
 
 /**
  * What an operator does with etcdctl (user add, role add, role grant-permission, auth enable), through etcd3's
- * auth API: the root user, a read-write role on the PiMCP prefix for the registry and a read-only one for the gateway.
+ * auth API: the root user, a read-write role on the PiMCP prefix for the registry, a read-only one for the gateway, and
+ * read-write on its election prefix for context-sync.
  */
 async function enableEtcdAuth(url: string, set: WrittenDevCertificates): Promise<void> {
   const files = set.files['registry'];
@@ -161,6 +181,8 @@ async function enableEtcdAuth(url: string, set: WrittenDevCertificates): Promise
     await admin.user(REGISTRY_USER.name).create(REGISTRY_USER.password).then((user) => user.addRole('pimcp-registry'));
     await admin.role('pimcp-gateway').create().then((role) => role.grant({ permission: 'Read', range }));
     await admin.user(GATEWAY_USER.name).create(GATEWAY_USER.password).then((user) => user.addRole('pimcp-gateway'));
+    await admin.role('pimcp-context-sync').create().then((role) => role.grant({ permission: 'Readwrite', range: admin.range({ prefix: `${PREFIX}election/context-sync` }) }));
+    await admin.user(CONTEXT_SYNC_USER.name).create(CONTEXT_SYNC_USER.password).then((user) => user.addRole('pimcp-context-sync'));
     await admin.auth.authEnable();
   } finally {
     admin.close();
