@@ -112,6 +112,27 @@ describe('pimcp commands (e2e): the built CLI against one `pimcp up` on embedded
     await pollUntil(async () => (await names()).includes('system.info') || undefined, { timeoutMs: 60_000, description: 'system.info to come back' });
   });
 
+  it('sets a tool set that a token with toolset:<name> then uses at once, lists and gets it, and deletes it again', async () => {
+    const token = (await pimcp(['token', 'mint', '--sub', 'e2e-auditor', '--scope', 'toolset:e2e-auditors', '--ttl', '5m'])).stdout.trim();
+    const visible = async () => json<Array<{ name: string }>>(await pimcp(['tools', 'list', '--json'], { PIMCP_TOKEN: token })).map((t) => t.name);
+    expect(await visible()).not.toContain('system.info');
+    const set = await pimcp(['toolsets', 'set', 'e2e-auditors', 'system.*', '--json']);
+    expect(json<{ name: string; patterns: string[] }>(set)).toMatchObject({ name: 'e2e-auditors', patterns: ['system.*'] });
+    await pollUntil(async () => (await visible()).includes('system.info') || undefined, { timeoutMs: 60_000, description: 'the tool set to reach the gateway' });
+    expect((await pimcp(['call', 'system.info'], { PIMCP_TOKEN: token })).code).toBe(0);
+    expect(json<Array<{ name: string }>>(await pimcp(['toolsets', 'list', '--json']))).toEqual([expect.objectContaining({ name: 'e2e-auditors', patterns: ['system.*'] })]);
+    expect((await pimcp(['toolsets', 'list'])).stdout).toMatch(/NAME +SCOPE +PATTERNS[\s\S]*e2e-auditors +toolset:e2e-auditors +system\.\*/);
+    expect((await pimcp(['toolsets', 'get', 'e2e-auditors'])).stdout).toContain('system.*');
+    const bad = await pimcp(['toolsets', 'set', 'e2e-auditors', 'toolset:other']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('patterns[0]');
+    expect((await pimcp(['toolsets', 'delete', 'e2e-auditors'])).code).toBe(0);
+    await pollUntil(async () => !(await visible()).includes('system.info') || undefined, { timeoutMs: 60_000, description: 'the tool set to leave the gateway' });
+    const gone = await pimcp(['toolsets', 'get', 'e2e-auditors']);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toContain('no tool set "e2e-auditors"');
+  });
+
   it('mints a token the gateway accepts, and one for another audience that it refuses (exit 4)', async () => {
     const minted = await pimcp(['token', 'mint', '--sub', 'e2e-bot', '--ttl', '5m']);
     expect(minted.code).toBe(0);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { type AuditLog, type AuditQuery, type AuditRecord, isAuditOutcome, JsonlFileAuditLog, RedisStreamAuditLog } from '@pimcp/audit';
+import { AUDIT_OUTCOMES, type AuditLog, type AuditQuery, type AuditRecord, isAuditOutcome, JsonlFileAuditLog, RedisStreamAuditLog } from '@pimcp/audit';
 
 interface AuditOptions {
   since?: string;
@@ -25,7 +25,7 @@ export function registerAuditCommand(program: Command, out: (text: string) => vo
     .option('--until <when>', 'up to this long ago or this ISO date')
     .option('--subject <subject>', 'only this caller (the token subject)')
     .option('--tool <name>', 'only this tool; a trailing * matches a prefix (shell.*)')
-    .option('--outcome <outcome>', 'only ok, tool-error, invalid, refused or failed')
+    .option('--outcome <outcome>', `only ${AUDIT_OUTCOMES.join(', ')}`)
     .option('--limit <n>', 'most records shown', '50')
     .option('--json', 'one JSON record per line instead of a table')
     .option('--redis <url>', 'the Redis the gateways audit to (default PIMCP_REDIS_URL)')
@@ -51,7 +51,7 @@ function openLog(options: AuditOptions): AuditLog {
 function queryOf(options: AuditOptions): AuditQuery {
   const limit = Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new Error('--limit takes a whole number from 1 to 10000');
-  if (options.outcome !== undefined && !isAuditOutcome(options.outcome)) throw new Error('--outcome takes ok, tool-error, invalid, refused or failed');
+  if (options.outcome !== undefined && !isAuditOutcome(options.outcome)) throw new Error(`--outcome takes ${AUDIT_OUTCOMES.join(', ')}`);
   return {
     limit,
     ...(options.since ? { since: instantOf(options.since, '--since') } : {}),

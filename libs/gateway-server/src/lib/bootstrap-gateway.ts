@@ -22,6 +22,7 @@ import { scopesSupported, type ToolSets } from './auth/scope-grants';
 import { parseToolSets } from './auth/tool-sets';
 import { ArgumentValidator } from './calls/argument-validator';
 import { CallAuditor } from './calls/call-auditor';
+import { RefusalAuditor } from './calls/refusal-auditor';
 import { ForwardRequestUseCase } from './calls/forward-request.usecase';
 import { createGatewayRouting } from './calls/gateway-routing';
 import { clusterMapTool } from './calls/cluster-map.tool';
@@ -159,6 +160,7 @@ export async function bootstrapGateway(deps: GatewayDependencies): Promise<Runni
     ...(limiter ? { limiter } : {}),
     resourceMetadataUrl: () => protectedResourceMetadataUrl(mcpUrl),
     challengeScopes: supported,
+    ...(deps.audit ? { refusals: new RefusalAuditor(deps.audit, { includeArguments: config.auditArguments }) } : {}),
   });
   mountDashboard(app.getHttpAdapter().getInstance(), {
     allowedHosts: config.allowedHosts, verifier, ...(deps.dashboard ? { sources: deps.dashboard } : {}),

@@ -61,7 +61,7 @@ export const gatewayConfigDefinition = {
   },
   toolSets: {
     env: 'PIMCP_GATEWAY_TOOL_SETS', type: 'object', default: {},
-    description: 'Named tool sets: scope toolset:<name> grants the listed patterns (tool names such as shell.* or full scopes such as prompts:review). A mapping in PIMCP_CONFIG, or JSON here.',
+    description: 'Named tool sets: scope toolset:<name> grants the listed patterns (tool names such as shell.* or full scopes such as prompts:review). A mapping in PIMCP_CONFIG, or JSON here. A set of the same name stored in the registry (pimcp toolsets set) replaces it.',
   },
   rateLimitRequests: { env: 'PIMCP_GATEWAY_RATE_LIMIT_REQUESTS', type: 'int', min: 0, max: 10_000_000, default: 1200, description: 'Requests one subject may make per window (0: no limit); more get 429 with Retry-After.' },
   rateLimitWindowSeconds: { env: 'PIMCP_GATEWAY_RATE_LIMIT_WINDOW_SECONDS', type: 'int', min: 1, max: 86400, default: 60, description: 'The rate limit window. Counted in Redis when PIMCP_REDIS_URL is set (shared by replicas), else in this process.' },

@@ -3,6 +3,7 @@ import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/ex
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { AccessPolicy } from '../auth/access-policy';
+import type { RefusalAuditor } from '../calls/refusal-auditor';
 import type { McpEndpoint } from '../mcp/mcp-endpoint';
 import type { SubjectRateLimiter } from '../rate-limit/subject-rate-limiter.port';
 import { bearerAuth } from './bearer-auth.middleware';
@@ -23,6 +24,8 @@ export interface MountOptions {
   resourceMetadataUrl: () => string;
   /** Scopes named in 401 challenges. */
   challengeScopes: () => readonly string[];
+  /** Audits tools/call requests refused with 403 or 429; absent: they are not audited. */
+  refusals?: RefusalAuditor;
 }
 
 /**
@@ -33,10 +36,10 @@ export function mountMcpEndpoint(app: Express, endpoint: McpEndpoint, options: M
   const handler = toNodeHandler(endpoint, { maxRequestBodySize: options.maxBodyBytes });
   app.use(options.path, hostHeaderValidation([...options.allowedHosts]), originValidation([...options.allowedOrigins]));
   app.use(options.path, bearerAuth({ verifier: options.verifier, resourceMetadataUrl: options.resourceMetadataUrl, scopes: options.challengeScopes }));
-  if (options.limiter) app.use(options.path, rateLimit(options.limiter));
+  if (options.limiter) app.use(options.path, rateLimit(options.limiter, options.refusals));
   app.use(options.path, express.json({ limit: options.maxBodyBytes, type: ['application/json', 'application/*+json'] }), bodyErrors);
   app.use(options.path, jsonDepthLimit());
-  app.use(options.path, scopeGuard({ policy: options.policy, resourceMetadataUrl: options.resourceMetadataUrl }));
+  app.use(options.path, scopeGuard({ policy: options.policy, resourceMetadataUrl: options.resourceMetadataUrl, ...(options.refusals ? { refusals: options.refusals } : {}) }));
   app.all(options.path, (req, res) => {
     void handler(req, res, req.body);
   });

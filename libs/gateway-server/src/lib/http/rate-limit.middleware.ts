@@ -1,12 +1,17 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { RequestHandler } from 'express';
+import type { RefusalAuditor } from '../calls/refusal-auditor';
 import type { SubjectRateLimiter } from '../rate-limit/subject-rate-limiter.port';
 
 /** JSON-RPC code of a request refused by the per-subject rate limit (HTTP 429 with Retry-After). */
 export const RATE_LIMITED_CODE = -32029;
 
-/** Counts each authenticated request against its subject (issuer-qualified, so two issuers' "alice" differ). */
-export function rateLimit(limiter: SubjectRateLimiter): RequestHandler {
+/**
+ * Counts each authenticated request against its subject (issuer-qualified, so two issuers' "alice" differ). The body
+ * of a refused request is never read: a refused tools/call is audited by its Mcp-Method and Mcp-Name headers
+ * (sent by 2026-07-28 clients; a 2025-era request carries none and is not audited).
+ */
+export function rateLimit(limiter: SubjectRateLimiter, refusals?: RefusalAuditor): RequestHandler {
   return (req, res, next) => {
     const auth = (req as { auth?: AuthInfo }).auth;
     const subject = typeof auth?.extra?.['subject'] === 'string' ? auth.extra['subject'] : 'anonymous';
@@ -16,6 +21,7 @@ export function rateLimit(limiter: SubjectRateLimiter): RequestHandler {
         next();
         return;
       }
+      if (req.get('mcp-method') === 'tools/call') refusals?.rateLimited(auth, req.get('mcp-name'));
       res.set('Retry-After', String(decision.retryAfterSeconds));
       res.status(429).json({
         jsonrpc: '2.0', id: null,

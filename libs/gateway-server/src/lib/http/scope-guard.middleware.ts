@@ -1,6 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { RequestHandler } from 'express';
 import type { AccessPolicy } from '../auth/access-policy';
+import type { RefusalAuditor } from '../calls/refusal-auditor';
 import { scopeFor } from '../auth/scope-grants';
 import { INSUFFICIENT_SCOPE_CODE } from '../mcp/scope-checks';
 import { bearerChallenge } from './www-authenticate';
@@ -8,6 +9,8 @@ import { bearerChallenge } from './www-authenticate';
 export interface ScopeGuardOptions {
   policy: AccessPolicy;
   resourceMetadataUrl: () => string;
+  /** Where refused tools/call requests leave their `denied` audit records; absent: not audited. */
+  refusals?: RefusalAuditor;
 }
 
 /**
@@ -26,6 +29,7 @@ export function scopeGuard(options: ScopeGuardOptions): RequestHandler {
       const denied = options.policy.firstDenied(auth, method, params);
       if (!denied) continue;
       const scope = scopeFor(denied);
+      options.refusals?.denied(auth, toolCalls(messages));
       res.set('WWW-Authenticate', bearerChallenge({
         resourceMetadataUrl: options.resourceMetadataUrl(), scopes: [scope], error: 'insufficient_scope', description: `this request needs the scope ${scope}`,
       }));
@@ -38,4 +42,17 @@ export function scopeGuard(options: ScopeGuardOptions): RequestHandler {
     }
     next();
   };
+}
+
+/** The tools/call messages of a request (a batch refused as a whole: none of its calls ran). */
+function toolCalls(messages: readonly unknown[]): Array<{ name: string; arguments: Record<string, unknown> | undefined }> {
+  return messages.flatMap((message) => {
+    const { method, params } = (message && typeof message === 'object' ? message : {}) as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+    if (method !== 'tools/call') return [];
+    const args = params?.arguments;
+    return [{
+      name: typeof params?.name === 'string' ? params.name : '',
+      arguments: args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : undefined,
+    }];
+  });
 }
