@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureArm64Node, scratchDir } from './arm64-node.mjs';
@@ -64,7 +64,7 @@ const picked = options.variants.split(',').map((id) => {
 if (options.before && !existsSync(options.before)) throw new Error(`--before: ${options.before} does not exist`);
 // With --before, each PiMCP variant also runs on the other build, as "<id>@before".
 const chosen = options.before
-  ? picked.flatMap((v) => (v.bare ? [v] : [{ ...v, id: `${v.id}@before`, name: `before: ${v.name}`, main: options.before }, v]))
+  ? picked.flatMap((v) => (v.bare ? [v] : [{ ...v, id: `${v.id}@before`, name: `before: ${v.name}`, main: resolve(options.before) }, v]))
   : picked;
 
 const runtime = options.arm64 ? ensureArm64Node() : { command: process.execPath, args: [], version: process.versions.node, emulated: false };
