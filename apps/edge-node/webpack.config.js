@@ -1,3 +1,3 @@
 const appWebpackConfig = require('../../tools/webpack/app-webpack.config');
 
-module.exports = appWebpackConfig(__dirname, 'edge-node');
+module.exports = appWebpackConfig(__dirname, 'edge-node', { optimize: true });

@@ -2,7 +2,7 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
 
-module.exports = function appWebpackConfig(appDir, appName) {
+module.exports = function appWebpackConfig(appDir, appName, { optimize = false } = {}) {
   return {
     output: {
       path: join(appDir, '../../dist/apps', appName),
@@ -16,7 +16,7 @@ module.exports = function appWebpackConfig(appDir, appName) {
         main: './src/main.ts',
         tsConfig: './tsconfig.app.json',
         assets: ['./src/assets'],
-        optimization: false,
+        optimization: optimize,
         outputHashing: 'none',
         generatePackageJson: true,
         sourceMap: true,

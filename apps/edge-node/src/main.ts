@@ -1,8 +1,9 @@
 /** The edge node as its own process: `node dist/apps/edge-node/main.js`, configured by PIMCP_* variables. */
+// First: it loads @nestjs/common without building ICU date formatters (ADR 0018); imports below reuse that module.
+import { configureProcessLogging, startTracingIfConfigured } from '@pimcp/observability/process-setup';
 import { unwatchFile, watchFile } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import { CONFIG_FILE_ENV, ConfigError } from '@pimcp/config';
-import { configureProcessLogging, startTracingIfConfigured } from '@pimcp/observability/process-setup';
 import { bootstrapEdgeNode, edgeNodeConfig, type RunningEdgeNode } from '@pimcp/edge-node-server';
 
 /** How often the PIMCP_CONFIG file is checked for changes (stat polling survives editors that replace the file). */

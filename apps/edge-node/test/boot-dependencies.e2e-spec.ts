@@ -11,8 +11,12 @@ import { EdgeNodeProcess } from './edge-node-process';
 const PROBE = join(__dirname, 'support/loaded-packages.probe.cjs');
 
 // What an idle node must not load unless configured to (ADR 0018, the memory budget in docs/benchmarks.md):
-// each costs megabytes of heap, and none is needed by a node that does not use it.
-const LOADED_ONLY_WHEN_CONFIGURED = ['@aws-sdk/client-s3', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'ioredis', 'yaml', 'zod', 'pg'];
+// each costs megabytes of heap, and none is needed by a node that does not use it. pino is for PIMCP_LOG_FORMAT=json.
+const LOADED_ONLY_WHEN_CONFIGURED = [
+  '@aws-sdk/client-s3', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'ioredis', 'yaml', 'zod', 'pg', 'pino', 'pino-http', 'nestjs-pino',
+];
+/** The probe's last line: real Intl.DateTimeFormat objects built (the first maps about 8 MiB of ICU data; ADR 0018). */
+const NO_DATE_FORMATTER = 'Intl.DateTimeFormat built: 0';
 
 describe('edge-node boot dependencies (e2e: which npm packages the built bundle loads)', () => {
   let etcd: EtcdProcess;
@@ -59,6 +63,8 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
     const loaded = await packagesLoadedBy('boot-idle', { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' });
     expect(loaded).toContain('@nestjs/microservices');
     expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+    // Nest's logger printed the boot lines with its timestamps, without an ICU date formatter.
+    expect(loaded).toContain(NO_DATE_FORMATTER);
   });
 
   it('a typical node (file root, shell.run with one executable, a directory store) loads none of them either', async () => {
@@ -71,10 +77,12 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
       }),
     });
     expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+    expect(loaded).toContain(NO_DATE_FORMATTER);
   });
 
-  it('loads the MCP server SDK for the node\'s own endpoint, and the AWS SDK for an S3 store', async () => {
+  it('loads the MCP server SDK for the node\'s own endpoint, the AWS SDK for an S3 store, and pino for JSON logs', async () => {
     const loaded = await packagesLoadedBy('boot-configured', {
+      PIMCP_LOG_FORMAT: 'json',
       PIMCP_NODE_MCP_ENABLED: 'true',
       PIMCP_NODE_MCP_PORT: '0',
       PIMCP_NODE_PLUGINS: 'storage',
@@ -83,6 +91,6 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
       }),
       BOOT_KEY: 'AKIABOOTDEPS', BOOT_SECRET: 'boot-deps-secret-0123456789',
     });
-    expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3']));
+    expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3', 'pino', 'nestjs-pino']));
   });
 });

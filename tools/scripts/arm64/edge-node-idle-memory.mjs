@@ -15,7 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureArm64Node, scratchDir } from './arm64-node.mjs';
@@ -27,6 +27,8 @@ const MCP = { PIMCP_NODE_MCP_ENABLED: 'true', PIMCP_NODE_MCP_PORT: '0' };
 // Every built-in plugin named, none configured: each offers nothing (deny by default) but its module loads.
 const PLUGINS = { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' };
 // What a board typically runs: the file tools under one directory and shell.run allowed one executable.
+// The gateway's development invocation key that `pimcp up` created in the same folder: a node must trust one to start.
+const NODE_KEYS = { PIMCP_NODE_INVOCATION_KEYS_FILE: '.pimcp/dev-invocation-key.pub.pem' };
 const typical = (dir) => ({
   PIMCP_NODE_FILE_ROOT: dir,
   PIMCP_NODE_PLUGINS: 'shell.run',
@@ -62,7 +64,7 @@ const picked = options.variants.split(',').map((id) => {
 if (options.before && !existsSync(options.before)) throw new Error(`--before: ${options.before} does not exist`);
 // With --before, each PiMCP variant also runs on the other build, as "<id>@before".
 const chosen = options.before
-  ? picked.flatMap((v) => (v.bare ? [v] : [{ ...v, id: `${v.id}@before`, name: `before: ${v.name}`, main: options.before }, v]))
+  ? picked.flatMap((v) => (v.bare ? [v] : [{ ...v, id: `${v.id}@before`, name: `before: ${v.name}`, main: resolve(options.before) }, v]))
   : picked;
 
 const runtime = options.arm64 ? ensureArm64Node() : { command: process.execPath, args: [], version: process.versions.node, emulated: false };
@@ -84,7 +86,7 @@ async function measure(variant, run) {
   const script = variant.bare ? ['-e', 'setInterval(() => {}, 1 << 30)'] : [variant.main];
   const node = new Child(variant.id, runtime.command, [...runtime.args, '-r', PROBE, ...(variant.flags ?? []), ...script], {
     cwd,
-    env: { PIMCP_NODE_ID: `mem-${variant.id.replace('@', '-')}-${run}`, PIMCP_REGISTRY_URL: gateway.nodeLink, PIMCP_MEMORY_PROBE_OUT: probeOut, ...variant.env?.(cwd) },
+    env: { PIMCP_NODE_ID: `mem-${variant.id.replace('@', '-')}-${run}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...NODE_KEYS, PIMCP_MEMORY_PROBE_OUT: probeOut, ...variant.env?.(cwd) },
   });
   children.push(node);
   try {
@@ -137,7 +139,7 @@ for (const variant of chosen) {
 async function heapByPackage(variant) {
   const dir = scratchDir(`pimcp-heap-prof-${variant.id}-`);
   const node = new Child(variant.id, runtime.command, [...runtime.args, '--heap-prof', '--heap-prof-interval=16384', `--heap-prof-dir=${dir}`,
-    ...(variant.flags ?? []), variant.main], { cwd, env: { PIMCP_NODE_ID: `prof-${variant.id.replace('@', '-')}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...variant.env?.(cwd) } });
+    ...(variant.flags ?? []), variant.main], { cwd, env: { PIMCP_NODE_ID: `prof-${variant.id.replace('@', '-')}`, PIMCP_REGISTRY_URL: gateway.nodeLink, ...NODE_KEYS, ...variant.env?.(cwd) } });
   children.push(node);
   try {
     await node.waitFor(/(ready: link)/, 180_000, 'join');

@@ -1,12 +1,13 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import type { RequestHandler } from 'express';
-import { createJsonLogger, jsonLoggingParams, nestLogLevels, requestLogger } from './json-logger';
 import { loggingConfig } from './logging.config';
+import { nestLogLevels } from './nest-log-levels';
+import { PlainTimestampConsoleLogger } from './plain-timestamp-console-logger';
 
 /**
  * Called first thing by each app's main: PIMCP_LOG_FORMAT=json sends every Nest logger of the process through
- * pino as JSON lines; text keeps Nest's console format at PIMCP_LOG_LEVEL. Returns the pino params (for request
+ * pino as JSON lines; text keeps Nest's console format (timestamps without ICU) at PIMCP_LOG_LEVEL. Returns the pino params (for request
  * logging) when JSON was chosen.
  */
 export function configureProcessLogging(app: string, env: NodeJS.ProcessEnv = process.env): Params | undefined {
@@ -15,12 +16,14 @@ export function configureProcessLogging(app: string, env: NodeJS.ProcessEnv = pr
   delete variables['PIMCP_CONFIG'];
   const config = loggingConfig.load({ env: variables });
   if (config.logFormat === 'json') {
+    // pino, pino-http and nestjs-pino load only for JSON logs: a process logging text does not carry them.
+    const { createJsonLogger, jsonLoggingParams, requestLogger } = require('./json-logger') as typeof import('./json-logger');
     const params = jsonLoggingParams(app, config);
     Logger.overrideLogger(createJsonLogger(params));
     httpLogger = requestLogger(params) as unknown as RequestHandler;
     return params;
   }
-  Logger.overrideLogger(new ConsoleLogger({ logLevels: nestLogLevels(config.logLevel) }));
+  Logger.overrideLogger(new PlainTimestampConsoleLogger({ logLevels: nestLogLevels(config.logLevel) }));
   httpLogger = undefined;
   return undefined;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { jsonLoggingParams, nestLogLevels } from './json-logger';
+import { jsonLoggingParams } from './json-logger';
+import { nestLogLevels } from './nest-log-levels';
 import { loggingConfig } from './logging.config';
 
 type GenReqId = (request: IncomingMessage, response: ServerResponse) => string;

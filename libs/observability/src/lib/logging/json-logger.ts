@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type LoggerService, type LogLevel } from '@nestjs/common';
+import type { LoggerService } from '@nestjs/common';
 import { Logger as NestPinoLogger, type Params, PinoLogger } from 'nestjs-pino';
 import { pinoHttp } from 'pino-http';
 import type { LoggingConfig } from './logging.config';
@@ -42,11 +42,4 @@ export function createJsonLogger(params: Params): LoggerService {
 /** The request-logging middleware (request id, method, path, status, duration) for Express apps. */
 export function requestLogger(params: Params) {
   return pinoHttp(params.pinoHttp as Parameters<typeof pinoHttp>[0]);
-}
-
-/** Nest's own levels for the text format, from PIMCP_LOG_LEVEL. */
-export function nestLogLevels(level: LoggingConfig['logLevel']): LogLevel[] {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const last = { error: 'error', warn: 'warn', info: 'log', debug: 'verbose' }[level] as LogLevel;
-  return order.slice(0, order.indexOf(last) + 1);
 }
