@@ -106,4 +106,12 @@ describe(RefusalAuditor.name, () => {
     }, { timeoutMs: 2000, description: 'one record' });
     expect(record).toMatchObject({ subject: 'anonymous', capability: 'x.y', outcome: 'denied', arguments: { a: 1 } });
   });
+
+  it('leaves at most 32 denied records for a refused batch, however many calls it held', async () => {
+    const log = new MemoryAuditLog();
+    new RefusalAuditor(log, { includeArguments: false }).denied(undefined, Array.from({ length: 500 }, (_, i) => ({ name: `t.${i}`, arguments: {} })));
+    await pollUntil(async () => ((await log.query({ limit: 1000 })).length >= 32 ? true : undefined), { timeoutMs: 2000, description: '32 records' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await log.query({ limit: 1000 })).toHaveLength(32);
+  });
 });

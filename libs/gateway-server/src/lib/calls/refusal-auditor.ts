@@ -6,6 +6,8 @@ import { argumentsHash } from '@pimcp/node-link';
 
 /** At most this many subjects are remembered for the rate-limited record throttle (oldest forgotten first). */
 const THROTTLE_SUBJECTS = 10_000;
+/** A refused batch leaves at most this many records: one request must not turn into thousands of audit writes. */
+const MAX_DENIED_RECORDS_PER_REQUEST = 32;
 
 /**
  * Audit records for tools/call requests the gateway refuses at its door, before any node is asked: 403
@@ -24,7 +26,7 @@ export class RefusalAuditor {
 
   /** Each tools/call of a request refused for a missing scope (none of them ran). */
   denied(auth: AuthInfo | undefined, calls: ReadonlyArray<{ name: string; arguments: Record<string, unknown> | undefined }>): void {
-    for (const call of calls) {
+    for (const call of calls.slice(0, MAX_DENIED_RECORDS_PER_REQUEST)) {
       const args = call.arguments ?? {};
       this.write(auth, call.name, 'denied', 'INSUFFICIENT_SCOPE', {
         argumentsHash: argumentsHash(args), ...(this.options.includeArguments ? { arguments: args } : {}),
