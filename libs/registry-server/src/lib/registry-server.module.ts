@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ObservabilityModule } from '@pimcp/observability';
 import {
   createLeaderElector, createRegistryStore, type LeaderElector, type RegistryStore,
 } from '@pimcp/registry-store';
+import { AdminAuthGuard } from './admin-auth/admin-auth.guard';
+import { adminAuthModeOf } from './admin-auth/admin-auth-mode';
 import { RoutingPoliciesController } from './admin/routing/routing-policies.controller';
 import { AdminController } from './admin/admin.controller';
 import { ToolSetsController } from './admin/tool-sets/tool-sets.controller';
@@ -10,7 +13,7 @@ import { DrainNodeUseCase } from './admin/usecases/drain-node/drain-node.usecase
 import { SetCapabilityEnabledUseCase } from './admin/usecases/set-capability-enabled/set-capability-enabled.usecase';
 import { etcdSecurityOf } from '@pimcp/tls';
 import type { RegistryConfig } from './config/registry.config';
-import { LEADER_ELECTOR, REGISTRY_CONFIG, REGISTRY_METRICS, REGISTRY_STORE } from './config/registry-tokens';
+import { ADMIN_AUTH, LEADER_ELECTOR, REGISTRY_CONFIG, REGISTRY_METRICS, REGISTRY_STORE } from './config/registry-tokens';
 import { LeadershipService } from './leadership/leadership.service';
 import { NodesController } from './nodes/nodes.controller';
 import { HeartbeatNodeUseCase } from './nodes/usecases/heartbeat-node/heartbeat-node.usecase';
@@ -39,6 +42,8 @@ export interface RegistryServerOptions {
 export class RegistryServerModule {
   static forRoot(options: RegistryServerOptions): DynamicModule {
     const { config } = options;
+    // First: a registry that would serve an open admin API on the network refuses to start before it opens anything.
+    const adminAuth = adminAuthModeOf(config);
     const ownsStore = options.store === undefined;
     const store = options.store ?? createRegistryStore({ etcdHosts: [...config.etcdHosts], etcd: etcdSecurityOf(config) });
     const elector = options.elector ?? createLeaderElector({
@@ -52,6 +57,8 @@ export class RegistryServerModule {
       providers: [
         { provide: REGISTRY_METRICS, useValue: observability.registryMetrics },
         { provide: REGISTRY_CONFIG, useValue: config },
+        { provide: ADMIN_AUTH, useValue: adminAuth },
+        { provide: APP_GUARD, useClass: AdminAuthGuard },
         { provide: REGISTRY_STORE, useValue: store },
         { provide: LEADER_ELECTOR, useValue: elector },
         { provide: PINNING_EVENT_SINK, useValue: options.pinningEventSink ?? new LoggingPinningEventSink() },

@@ -20,5 +20,9 @@ export enum ErrorCode {
   Cancelled = 'CANCELLED',
   /** A node refused an invocation whose gateway-signed token is missing, invalid, for another node or call, or replayed. */
   InvocationUnauthorized = 'INVOCATION_UNAUTHORIZED',
+  /** An admin API request without a valid bearer token (missing, malformed, expired, untrusted issuer or audience). */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** An admin API request whose valid token lacks the scope the operation needs. */
+  Forbidden = 'FORBIDDEN',
   Internal = 'INTERNAL',
 }

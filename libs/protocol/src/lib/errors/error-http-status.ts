@@ -20,5 +20,7 @@ export const errorHttpStatus = {
   [ErrorCode.DeadlineExceeded]: 504,
   [ErrorCode.Cancelled]: 499,
   [ErrorCode.InvocationUnauthorized]: 403,
+  [ErrorCode.Unauthenticated]: 401,
+  [ErrorCode.Forbidden]: 403,
   [ErrorCode.Internal]: 500,
 } as const satisfies Record<ErrorCode, number>;

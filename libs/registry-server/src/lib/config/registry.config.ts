@@ -27,6 +27,21 @@ export const registryConfigDefinition = {
     env: 'PIMCP_REGISTRY_HOLD_NEW_CAPABILITIES', type: 'bool', default: false,
     description: 'Hold a capability never seen from a node for approval instead of pinning it on first use.',
   },
+  adminAuth: {
+    env: 'PIMCP_REGISTRY_ADMIN_AUTH', type: 'string', default: '', pattern: /^(|jwt|none)$/, patternHint: 'jwt or none',
+    description: 'How the admin HTTP API (/v1) authenticates: jwt (bearer tokens, ADR 0022) or none. Default: jwt when a key or JWKS is set, else none, which the registry accepts only on a loopback PIMCP_REGISTRY_HTTP_HOST unless set explicitly.',
+  },
+  adminJwksUrl: {
+    env: 'PIMCP_REGISTRY_ADMIN_JWKS_URL', type: 'string', default: '', pattern: /^$|^https?:\/\/\S+$/, patternHint: 'an http(s) URL',
+    description: 'JWKS of the identity provider that issues admin tokens; cached, fetched again for an unknown kid (rotation). Replaces the key file.',
+  },
+  adminPublicKeyFile: { env: 'PIMCP_REGISTRY_ADMIN_PUBLIC_KEY_FILE', type: 'string', default: '', description: 'PEM public key (SPKI) admin tokens are verified with, when no JWKS URL is set.' },
+  adminIssuer: { env: 'PIMCP_REGISTRY_ADMIN_ISSUER', type: 'string', default: '', description: 'Issuer (iss) admin tokens must carry; required with jwt admin auth.' },
+  adminAudience: { env: 'PIMCP_REGISTRY_ADMIN_AUDIENCE', type: 'string', default: 'pimcp-registry', description: 'Audience (aud) admin tokens must carry: a token for another service is refused.' },
+  adminAlgorithms: {
+    env: 'PIMCP_REGISTRY_ADMIN_ALGORITHMS', type: 'list', default: ['ES256', 'RS256', 'EdDSA'], pattern: /^(ES256|ES384|ES512|RS256|RS384|RS512|PS256|PS384|PS512|EdDSA)$/,
+    patternHint: 'an asymmetric JWS algorithm (ES256, RS256, PS256, EdDSA, ...; never none or HS*)', description: 'Signature algorithms admin tokens may use.',
+  },
   replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
   ...serviceTlsSettings,
   ...etcdTlsSettings,
