@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { adminAuthModeOf, registryConfig } from '@pimcp/registry-server';
 import { parse as parseYaml } from 'yaml';
 import { Dockerfile } from './support/dockerfile';
 import { type AppName, PimcpApps, REPO_ROOT } from './support/pimcp-apps';
@@ -118,6 +119,16 @@ describe('deploy/docker/compose.yaml', () => {
     for (const name of ['edge-node-tcp', 'edge-node-redis']) {
       expect(environmentOf(services[name], 'edge-node')['PIMCP_NODE_INVOCATION_JWKS_URL']).toBe('http://gateway:8080/.well-known/pimcp/invocation-jwks.json');
     }
+  });
+
+  it('starts the registry on 0.0.0.0 only because it accepts the open admin API explicitly (published on loopback)', () => {
+    const env = environmentOf(services['registry'], 'registry');
+    const warn = jest.fn();
+    expect(env['PIMCP_REGISTRY_HTTP_HOST']).toBe('0.0.0.0');
+    expect(adminAuthModeOf(registryConfig.load({ env }), { warn } as never)).toEqual({ kind: 'none' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    const withoutIt = Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'PIMCP_REGISTRY_ADMIN_AUTH'));
+    expect(() => adminAuthModeOf(registryConfig.load({ env: withoutIt }), { warn } as never)).toThrow(/PIMCP_REGISTRY_ADMIN_AUTH=none/);
   });
 
   it('publishes ports on loopback only, matching the ports the apps listen on', () => {

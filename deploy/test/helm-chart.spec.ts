@@ -13,13 +13,16 @@ const chart = HelmChart.load(CHART_DIR);
 const JWT_PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 /** The one value without a usable default: what `-f my-values.yaml` must at least say. */
 const INVOCATION_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const REQUIRED = { auth: { jwtPublicKey: JWT_PUBLIC_KEY, invocationPrivateKey: INVOCATION_KEY } };
+/** How the registry's admin API checks tokens: rendering fails without it (or insecure: true). */
+const ADMIN_AUTH = { publicKeySecret: 'pimcp-registry-admin-key', issuer: 'https://idp.example.test' };
+const REQUIRED = { auth: { jwtPublicKey: JWT_PUBLIC_KEY, invocationPrivateKey: INVOCATION_KEY }, registry: { adminAuth: ADMIN_AUTH } };
 /** Sample downward-API values for the pods' fieldRefs. */
 const FIELDS = { 'spec.nodeName': 'rpi-kitchen-1', 'metadata.name': 'pimcp-edge-node-x7k2p', 'status.podIP': '10.42.0.17' };
 
 function render(values: Record<string, unknown> = {}, options: Omit<RenderOptions, 'values'> = {}): ManifestSet {
   const auth = { ...REQUIRED.auth, ...(isMap(values['auth']) ? values['auth'] : {}) };
-  return new ManifestSet(chart.render({ ...options, values: { ...values, auth } }).manifests);
+  const registry = deepMerge({ adminAuth: ADMIN_AUTH }, isMap(values['registry']) ? values['registry'] : {});
+  return new ManifestSet(chart.render({ ...options, values: { ...values, auth, registry } }).manifests);
 }
 
 /** Helm's coalescing: maps merge, lists and scalars replace, null removes the key. */
@@ -104,6 +107,7 @@ describe('deploy/helm/pimcp', () => {
         ['an ingress without a host', { gateway: { ingress: { enabled: true } } }, /gateway\/ingress\/host must NOT have fewer than 1 characters/],
         ['a Redis password that breaks the URL', { redis: { password: 'p@ss' } }, /redis\/password must match pattern/],
         ['resources without requests', { gateway: { resources: { requests: null } } }, /must have required property 'requests'/],
+        ['an admin JWKS URL that is not one', { registry: { adminAuth: { jwksUrl: 'idp.example.test/jwks' } } }, /registry\/adminAuth\/jwksUrl must match pattern/],
       ];
       for (const [what, values, problem] of bad) {
         const problems = chart.problems(deepMerge(structuredClone(chart.defaults), values));
@@ -127,7 +131,27 @@ describe('deploy/helm/pimcp', () => {
     const set = render();
 
     it('needs a JWT public key and says which value gives it', () => {
-      expect(() => chart.render()).toThrow(/auth\.jwtPublicKey \(a PEM public key\) or auth\.existingSecret is required/);
+      expect(() => chart.render({ values: { registry: REQUIRED.registry } })).toThrow(/auth\.jwtPublicKey \(a PEM public key\) or auth\.existingSecret is required/);
+    });
+
+    it('needs registry admin authentication, or insecure said aloud, and says which values give it', () => {
+      const withoutAdminAuth = { ...REQUIRED, registry: { adminAuth: { issuer: 'https://idp.example.test' } } };
+      expect(() => chart.render({ values: withoutAdminAuth })).toThrow(/registry\.adminAuth: set jwksUrl .* or publicKeySecret .* or insecure: true/);
+      expect(() => render({ registry: { adminAuth: { issuer: '' } } })).toThrow(/registry\.adminAuth\.issuer is required/);
+    });
+
+    it('mounts the admin public key from its Secret where the registry reads it, and requires tokens', () => {
+      const deployment = set.get('Deployment', 'pimcp-registry');
+      const container = ManifestSet.container(deployment, 'registry');
+      const env = set.environment(container, FIELDS);
+      expect(env).toMatchObject({
+        PIMCP_REGISTRY_HTTP_HOST: '0.0.0.0', PIMCP_REGISTRY_ADMIN_AUTH: 'jwt', PIMCP_REGISTRY_ADMIN_ISSUER: 'https://idp.example.test', PIMCP_REGISTRY_ADMIN_AUDIENCE: 'pimcp-registry',
+      });
+      const file = env['PIMCP_REGISTRY_ADMIN_PUBLIC_KEY_FILE'];
+      const mount = container.volumeMounts.find((m: any) => m.mountPath === dirname(file));
+      expect(mount?.readOnly).toBe(true);
+      const volume = ManifestSet.podSpec(deployment).volumes.find((v: any) => v.name === mount.name);
+      expect(volume.secret).toEqual({ secretName: 'pimcp-registry-admin-key', items: [{ key: 'public-key.pem', path: file.slice(dirname(file).length + 1) }] });
     });
 
     it('renders the required kinds: 3 Deployments, 1 DaemonSet, Services, HPA, PDB, ConfigMaps, Secrets', () => {
@@ -449,6 +473,24 @@ describe('deploy/helm/pimcp', () => {
       const env = set.environment(ManifestSet.container(set.get('Deployment', 'pimcp-gateway'), 'gateway'), FIELDS);
       expect(env['PIMCP_GATEWAY_PUBLIC_URL']).toBe('https://mcp.example.com/mcp');
       expect(env['PIMCP_GATEWAY_ALLOWED_HOSTS'].split(',')).toContain('mcp.example.com');
+    });
+
+    it('verifies registry admin tokens against a JWKS URL without mounting a key', () => {
+      const set = render({ registry: { adminAuth: { publicKeySecret: '', jwksUrl: 'https://idp.example.test/jwks' } } });
+      const deployment = set.get('Deployment', 'pimcp-registry');
+      const env = set.environment(ManifestSet.container(deployment, 'registry'), FIELDS);
+      expect(env).toMatchObject({ PIMCP_REGISTRY_ADMIN_AUTH: 'jwt', PIMCP_REGISTRY_ADMIN_JWKS_URL: 'https://idp.example.test/jwks' });
+      expect(env['PIMCP_REGISTRY_ADMIN_PUBLIC_KEY_FILE']).toBeUndefined();
+      expect(ManifestSet.podSpec(deployment).volumes.map((v: any) => v.name)).not.toContain('admin-auth');
+    });
+
+    it('leaves the registry admin API open only with registry.adminAuth.insecure: true', () => {
+      const set = render({ registry: { adminAuth: { publicKeySecret: '', issuer: '', insecure: true } } });
+      const deployment = set.get('Deployment', 'pimcp-registry');
+      const env = set.environment(ManifestSet.container(deployment, 'registry'), FIELDS);
+      expect(env['PIMCP_REGISTRY_ADMIN_AUTH']).toBe('none');
+      expect(Object.keys(env).filter((k) => /ADMIN_(ISSUER|JWKS|PUBLIC_KEY)/.test(k))).toEqual([]);
+      expect(ManifestSet.podSpec(deployment).volumes.map((v: any) => v.name)).not.toContain('admin-auth');
     });
 
     it('gives the gateway fixed replicas and no HPA when autoscaling is off', () => {
