@@ -1,6 +1,8 @@
 import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ErrorCode, PimcpError } from '@pimcp/protocol';
-import { SignJWT } from 'jose';
+import { exportJWK, SignJWT } from 'jose';
 import { AdminTokenVerifier } from './admin-token.verifier';
 
 const ISSUER = 'https://idp.example.test';
@@ -63,6 +65,25 @@ describe(AdminTokenVerifier.name, () => {
     it('refuses garbage and an oversized token', async () => {
       expect(await refusal('not-a-jwt')).toContain('malformed');
       expect(await refusal('a'.repeat(20_000))).toContain('token too long');
+    });
+  });
+
+  describe('verify with a JWKS URL', () => {
+    it('accepts a token whose kid the JWKS holds, and says when the keys cannot be fetched', async () => {
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+      try {
+        const viaJwks = new AdminTokenVerifier({ jwksUrl: url, issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] });
+        const token = await new SignJWT({ scope: 'registry:admin' }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(ISSUER)
+          .setAudience(AUDIENCE).setSubject('ops-bot').setExpirationTime('5m').sign(privateKey);
+        expect(await viaJwks.verify(token)).toEqual({ subject: 'ops-bot', scopes: ['registry:admin'] });
+        const unreachable = new AdminTokenVerifier({ jwksUrl: 'http://127.0.0.1:1/jwks', issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'] });
+        await expect(unreachable.verify(token)).rejects.toThrow('admin token refused: the signing keys could not be fetched');
+      } finally {
+        server.close();
+      }
     });
   });
 
