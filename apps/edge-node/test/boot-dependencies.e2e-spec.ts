@@ -15,6 +15,8 @@ const PROBE = join(__dirname, 'support/loaded-packages.probe.cjs');
 const LOADED_ONLY_WHEN_CONFIGURED = [
   '@aws-sdk/client-s3', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'ioredis', 'yaml', 'zod', 'pg', 'pino', 'pino-http', 'nestjs-pino',
 ];
+// What a node never needs: the development CA behind `pimcp certs init` (`@pimcp/tls`, not `@pimcp/tls/runtime`).
+const NEVER_LOADED = ['@peculiar/x509'];
 /** The probe's last line: real Intl.DateTimeFormat objects built (the first maps about 8 MiB of ICU data; ADR 0018). */
 const NO_DATE_FORMATTER = 'Intl.DateTimeFormat built: 0';
 
@@ -62,7 +64,7 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
   it('an idle node with every built-in plugin enabled but unconfigured loads none of the optional dependencies', async () => {
     const loaded = await packagesLoadedBy('boot-idle', { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' });
     expect(loaded).toContain('@nestjs/microservices');
-    expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+    expect([...LOADED_ONLY_WHEN_CONFIGURED, ...NEVER_LOADED].filter((name) => loaded.includes(name))).toEqual([]);
     // Nest's logger printed the boot lines with its timestamps, without an ICU date formatter.
     expect(loaded).toContain(NO_DATE_FORMATTER);
   });
@@ -76,7 +78,7 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
         storage: { stores: { objects: { kind: 'directory', root: dir } } },
       }),
     });
-    expect(LOADED_ONLY_WHEN_CONFIGURED.filter((name) => loaded.includes(name))).toEqual([]);
+    expect([...LOADED_ONLY_WHEN_CONFIGURED, ...NEVER_LOADED].filter((name) => loaded.includes(name))).toEqual([]);
     expect(loaded).toContain(NO_DATE_FORMATTER);
   });
 
@@ -92,5 +94,6 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
       BOOT_KEY: 'AKIABOOTDEPS', BOOT_SECRET: 'boot-deps-secret-0123456789',
     });
     expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3', 'pino', 'nestjs-pino']));
+    expect(NEVER_LOADED.filter((name) => loaded.includes(name))).toEqual([]);
   });
 });

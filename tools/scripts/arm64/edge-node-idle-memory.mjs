@@ -41,6 +41,8 @@ const VARIANTS = [
   { id: 'plugins-semi1', name: 'built-in plugins enabled, unconfigured, `--max-semi-space-size=1`', env: () => PLUGINS, flags: SEMI },
   { id: 'typical', name: 'typical: file root, shell.run with one executable', env: typical, flags: [] },
   { id: 'typical-semi1', name: 'typical, `--max-semi-space-size=1`', env: typical, flags: SEMI },
+  // The image's CMD also passes --enable-source-maps (deploy/docker/edge-node.Dockerfile).
+  { id: 'typical-semi1-srcmap', name: 'typical, `--max-semi-space-size=1 --enable-source-maps` (the image)', env: typical, flags: [...SEMI, '--enable-source-maps'] },
   { id: 'typical-mcp-semi1', name: 'typical + own MCP endpoint, `--max-semi-space-size=1`', env: (dir) => ({ ...typical(dir), ...MCP }), flags: SEMI },
 ];
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigError } from '@pimcp/config';
 import { type ContextStore, createContextMaintenance } from '@pimcp/context-store';
 import { urlHost } from '@pimcp/protocol';
-import { etcdSecurityOf, redisTlsOf, serviceTlsOf } from '@pimcp/tls';
+import { etcdSecurityOf, redisTlsOf, serviceTlsOf } from '@pimcp/tls/runtime';
 import type { Server as TlsServer } from 'node:tls';
 import { createLeaderElector } from '@pimcp/registry-store';
 import { type ContextSyncConfig, replicaIdOf } from './config/context-sync.config';

@@ -10,7 +10,7 @@ import { ContextJournal, type ContextStore, createContextStore, HybridLogicalClo
 import { type PluginContents, type ToolDefinition, toCapabilityDefinition } from '@pimcp/plugin-sdk';
 import { type NodeManifest, urlHost } from '@pimcp/protocol';
 import { NodeMembership, RegistryClient } from '@pimcp/registry-client';
-import { redisTlsOf, serviceTlsOf, type TlsMaterial } from '@pimcp/tls';
+import { redisTlsOf, serviceTlsOf, type TlsMaterial } from '@pimcp/tls/runtime';
 import { type EdgeNodeConfig, labelsOf } from './config/edge-node.config';
 import { NodeContexts } from './context/node-contexts';
 import { EdgeNodeServerModule } from './edge-node-server.module';

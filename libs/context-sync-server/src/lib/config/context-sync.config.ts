@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
-import { etcdTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
+import { etcdTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls/runtime';
 
 const ETCD_ENDPOINT = /^[\w.-]+:\d+$|^\[[0-9a-fA-F:]+\]:\d+$|^https?:\/\/[\w.-]+:\d+$/;
 

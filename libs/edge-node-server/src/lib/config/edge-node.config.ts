@@ -1,7 +1,7 @@
 import { arch } from 'node:os';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { NODE_ID_PATTERN } from '@pimcp/protocol';
-import { redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
+import { redisTlsSettings, serviceTlsSettings } from '@pimcp/tls/runtime';
 
 /** Every edge-node setting, its variable and default. */
 export const edgeNodeConfigDefinition = {
