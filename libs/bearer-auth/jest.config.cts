@@ -1,0 +1,1 @@
+module.exports = require('../../jest.lib.config.js')('bearer-auth');
