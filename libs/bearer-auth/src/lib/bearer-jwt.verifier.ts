@@ -6,6 +6,9 @@ import { scopesOf } from './scopes-of';
 /** Asymmetric JWS algorithms only: `none` and HS* (which a public key would turn into algorithm confusion) never. */
 export const ALLOWED_JWT_ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'] as const;
 
+/** One allowed algorithm name, for settings that list them (PIMCP_GATEWAY_JWT_ALGORITHMS, PIMCP_REGISTRY_ADMIN_ALGORITHMS). */
+export const JWT_ALGORITHM_PATTERN = new RegExp(`^(${ALLOWED_JWT_ALGORITHMS.join('|')})$`);
+
 export interface BearerJwtVerifierOptions {
   /** A PEM public key (SPKI or certificate)... */
   publicKeyPem?: string;

@@ -1,9 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { type AuthInfo, OAuthError, OAuthErrorCode, type OAuthTokenVerifier } from '@modelcontextprotocol/server';
-import { ALLOWED_JWT_ALGORITHMS as SHARED_ALGORITHMS, BearerJwtRefused, BearerJwtVerifier } from '@pimcp/bearer-auth';
-
-/** Asymmetric JWS algorithms only: `none` and HS* (which a public key would turn into algorithm confusion) never. */
-export const ALLOWED_JWT_ALGORITHMS = SHARED_ALGORITHMS;
+import { BearerJwtRefused, BearerJwtVerifier } from '@pimcp/bearer-auth';
 
 export interface ClientTokenVerifierOptions {
   /** A PEM public key (SPKI or certificate)... */

@@ -31,7 +31,7 @@ export class CallAuditor {
 
   succeeded(call: AuditedCall, trace: CallTrace, result: Record<string, unknown>): void {
     const outcome: AuditOutcome = trace.invalidArguments ? 'invalid' : result['isError'] === true ? 'tool-error' : 'ok';
-    this.write(call, trace, outcome);
+    this.write(call, trace, outcome, undefined, Date.now() - trace.startedAt);
   }
 
   failed(call: AuditedCall, trace: CallTrace, error: unknown): void {
@@ -39,10 +39,18 @@ export class CallAuditor {
     const code = typeof data['code'] === 'string' ? data['code'] : ErrorCode.Internal;
     const outcome: AuditOutcome = code === ErrorCode.InvocationUnauthorized ? 'refused'
       : error instanceof ProtocolError && error.code === ProtocolErrorCode.InvalidParams ? 'invalid' : 'failed';
-    this.write(call, trace, outcome, code);
+    this.write(call, trace, outcome, code, Date.now() - trace.startedAt);
   }
 
-  private write(call: AuditedCall, trace: CallTrace, outcome: AuditOutcome, errorCode?: string): void {
+  /**
+   * A call the gateway refused at its door (scope, rate limit) before any node was asked; it took no time. With
+   * `bodyRead` false the request body was never read, so the record has no arguments hash.
+   */
+  refused(call: AuditedCall, trace: CallTrace, outcome: 'denied' | 'rate-limited', errorCode: string, bodyRead: boolean): void {
+    this.write(call, trace, outcome, errorCode, 0, bodyRead);
+  }
+
+  private write(call: AuditedCall, trace: CallTrace, outcome: AuditOutcome, errorCode: string | undefined, durationMs: number, bodyRead = true): void {
     const args = call.arguments ?? {};
     const record: AuditRecord = {
       time: new Date(trace.startedAt).toISOString(),
@@ -51,11 +59,10 @@ export class CallAuditor {
       ...(call.caller.clientId ? { clientId: call.caller.clientId } : {}),
       capability: call.name.slice(0, 256),
       ...(trace.nodeId ? { nodeId: trace.nodeId } : {}),
-      argumentsHash: argumentsHash(args),
-      ...(this.options.includeArguments ? { arguments: args } : {}),
+      ...(bodyRead ? { argumentsHash: argumentsHash(args), ...(this.options.includeArguments ? { arguments: args } : {}) } : {}),
       outcome,
       ...(errorCode ? { errorCode } : {}),
-      durationMs: Date.now() - trace.startedAt,
+      durationMs,
     };
     this.log.append(record).catch((err: unknown) => this.logger.error(`audit record ${trace.requestId} not written: ${(err as Error)?.message ?? String(err)}`));
   }

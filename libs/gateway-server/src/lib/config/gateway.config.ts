@@ -1,6 +1,7 @@
 import { urlHost } from '@pimcp/protocol';
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { etcdTlsSettings, listenerTlsSettings, redisTlsSettings, serviceTlsSettings } from '@pimcp/tls';
+import { JWT_ALGORITHM_PATTERN } from '@pimcp/bearer-auth';
 
 const ENDPOINT = /^https?:\/\/[\w.-]+:\d+$/;
 
@@ -51,7 +52,7 @@ export const gatewayConfigDefinition = {
   },
   jwksCooldownSeconds: { env: 'PIMCP_GATEWAY_JWKS_COOLDOWN_SECONDS', type: 'int', min: 0, max: 3600, default: 30, description: 'Least time between two JWKS fetches (an unknown kid waits this long at most before the next fetch).' },
   jwtAlgorithms: {
-    env: 'PIMCP_GATEWAY_JWT_ALGORITHMS', type: 'list', default: ['ES256'], pattern: /^(ES256|ES384|ES512|RS256|RS384|RS512|PS256|PS384|PS512|EdDSA)$/,
+    env: 'PIMCP_GATEWAY_JWT_ALGORITHMS', type: 'list', default: ['ES256'], pattern: JWT_ALGORITHM_PATTERN,
     patternHint: 'an asymmetric JWS algorithm (ES256, RS256, PS256, EdDSA, ...; never none or HS*)', description: 'Signature algorithms client tokens may use.',
   },
   jwtClockSkewSeconds: { env: 'PIMCP_GATEWAY_JWT_CLOCK_SKEW_SECONDS', type: 'int', min: 0, max: 300, default: 30, description: 'Clock difference tolerated on exp and nbf.' },

@@ -1,6 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import type { RequestHandler } from 'express';
 import type { RefusalAuditor } from '../calls/refusal-auditor';
+import { subjectKeyOf } from '../mcp/caller-of';
 import type { SubjectRateLimiter } from '../rate-limit/subject-rate-limiter.port';
 
 /** JSON-RPC code of a request refused by the per-subject rate limit (HTTP 429 with Retry-After). */
@@ -14,9 +15,7 @@ export const RATE_LIMITED_CODE = -32029;
 export function rateLimit(limiter: SubjectRateLimiter, refusals?: RefusalAuditor): RequestHandler {
   return (req, res, next) => {
     const auth = (req as { auth?: AuthInfo }).auth;
-    const subject = typeof auth?.extra?.['subject'] === 'string' ? auth.extra['subject'] : 'anonymous';
-    const issuer = typeof auth?.extra?.['issuer'] === 'string' ? auth.extra['issuer'] : '';
-    limiter.consume(`${issuer}|${subject}`).then((decision) => {
+    limiter.consume(subjectKeyOf(auth)).then((decision) => {
       if (decision.allowed) {
         next();
         return;

@@ -1,9 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ALLOWED_JWT_ALGORITHMS, BearerJwtRefused, BearerJwtVerifier } from '@pimcp/bearer-auth';
+import { BearerJwtRefused, BearerJwtVerifier } from '@pimcp/bearer-auth';
 import { ErrorCode, PimcpError } from '@pimcp/protocol';
-
-/** Asymmetric JWS algorithms only (the shared rules of @pimcp/bearer-auth). */
-export const ADMIN_JWT_ALGORITHMS = ALLOWED_JWT_ALGORITHMS;
 
 export interface AdminTokenVerifierOptions {
   /** A PEM public key (SPKI)... */

@@ -1,6 +1,7 @@
 import { type ConfigDefinition, ConfigLoader, type ConfigOf } from '@pimcp/config';
 import { hostname } from 'node:os';
 import { etcdTlsSettings, serviceTlsSettings } from '@pimcp/tls';
+import { JWT_ALGORITHM_PATTERN } from '@pimcp/bearer-auth';
 
 /** A node id, or a `label=value` selector (label keys and values as in manifests). */
 const TRUST_ENTRY = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$|^[a-zA-Z0-9]([a-zA-Z0-9._/-]*[a-zA-Z0-9])?=[a-zA-Z0-9._:/-]*$/;
@@ -39,7 +40,7 @@ export const registryConfigDefinition = {
   adminIssuer: { env: 'PIMCP_REGISTRY_ADMIN_ISSUER', type: 'string', default: '', description: 'Issuer (iss) admin tokens must carry; required with jwt admin auth.' },
   adminAudience: { env: 'PIMCP_REGISTRY_ADMIN_AUDIENCE', type: 'string', default: 'pimcp-registry', description: 'Audience (aud) admin tokens must carry: a token for another service is refused.' },
   adminAlgorithms: {
-    env: 'PIMCP_REGISTRY_ADMIN_ALGORITHMS', type: 'list', default: ['ES256', 'RS256', 'EdDSA'], pattern: /^(ES256|ES384|ES512|RS256|RS384|RS512|PS256|PS384|PS512|EdDSA)$/,
+    env: 'PIMCP_REGISTRY_ADMIN_ALGORITHMS', type: 'list', default: ['ES256', 'RS256', 'EdDSA'], pattern: JWT_ALGORITHM_PATTERN,
     patternHint: 'an asymmetric JWS algorithm (ES256, RS256, PS256, EdDSA, ...; never none or HS*)', description: 'Signature algorithms admin tokens may use.',
   },
   replicaId: { env: 'PIMCP_REGISTRY_REPLICA_ID', type: 'string', default: '', description: 'This replica\'s name in leader election (default: hostname-pid).' },
