@@ -237,8 +237,8 @@ export class CatalogCache {
     const offerings = OfferingIndex.build(state);
     const diff = index.diffFrom(this.index);
     const offeringDiff = offerings.diffFrom(this.offerings);
-    const policiesChanged = canonical(state.routingPolicies) !== canonical(this.state.routingPolicies);
-    const toolSetsChanged = canonicalToolSets(state.toolSets) !== canonicalToolSets(this.state.toolSets);
+    const policiesChanged = canonical(state.routingPolicies, policyOf) !== canonical(this.state.routingPolicies, policyOf);
+    const toolSetsChanged = canonical(state.toolSets, patternsOf) !== canonical(this.state.toolSets, patternsOf);
     this.state = state;
     this.index = index;
     this.offerings = offerings;
@@ -375,10 +375,10 @@ export class CatalogCache {
   }
 }
 
-function canonicalToolSets(sets: ReadonlyMap<string, ToolSetRecord>): string {
-  return JSON.stringify([...sets.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, record]) => [name, record.patterns]));
+/** Operator records by key, compared by what they say (not when they were written). */
+function canonical<R>(records: ReadonlyMap<string, R>, content: (record: R) => unknown): string {
+  return JSON.stringify([...records.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, record]) => [key, content(record)]));
 }
 
-function canonical(policies: ReadonlyMap<string, RoutingPolicyRecord>): string {
-  return JSON.stringify([...policies.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, record]) => [key, record.policy]));
-}
+const policyOf = (record: RoutingPolicyRecord): unknown => record.policy;
+const patternsOf = (record: ToolSetRecord): unknown => record.patterns;

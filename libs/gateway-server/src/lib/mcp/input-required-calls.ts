@@ -3,7 +3,7 @@ import {
   createRequestStateCodec, type InputRequests, inputRequired, ProtocolError, ProtocolErrorCode, type RequestStateCodec, type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { ClientRequestEvent, LogEvent, ProgressEvent } from '@pimcp/protocol';
-import { callerOf } from './caller-of';
+import { callerOf, subjectKeyOf } from './caller-of';
 
 /** What a parked call needs from the round (the HTTP request) that currently carries it. */
 export interface CallHooks {
@@ -161,10 +161,9 @@ class ParkedCall {
   }
 }
 
-/** Binds the state to the authenticated principal, so another client cannot continue someone's call. */
+/** Binds the state to the authenticated principal (issuer, subject, client), so no one else can continue someone's call. */
 function callerKey(ctx: ServerContext): string {
-  const caller = callerOf(ctx);
-  return `${caller.subject}\0${caller.clientId ?? ''}`;
+  return `${subjectKeyOf(ctx.http?.authInfo)}\0${callerOf(ctx).clientId ?? ''}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
