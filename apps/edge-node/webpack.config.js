@@ -1,3 +1,4 @@
 const appWebpackConfig = require('../../tools/webpack/app-webpack.config');
+const bundledPackages = require('./bundled-packages');
 
-module.exports = appWebpackConfig(__dirname, 'edge-node', { optimize: true });
+module.exports = appWebpackConfig(__dirname, 'edge-node', { optimize: true, bundledPackages });

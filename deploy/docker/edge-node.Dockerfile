@@ -26,7 +26,8 @@ RUN install -d -o 10001 -g 10001 -m 0750 /state/pimcp
 # bundle. No RUN here, so building the arm64 variant on an amd64 machine needs no QEMU emulation.
 FROM --platform=$TARGETPLATFORM node:24-slim AS runtime
 # NODE_OPTIONS: a 1 MiB young generation saves about 20 MiB of the idle node's RSS (V8 commits a 32 MiB new space
-# otherwise); the node is still above its 80 MB budget (docs/benchmarks.md, "Edge node idle memory"; ADR 0018).
+# otherwise); with it the idle node stays under its 80 MB budget (docs/benchmarks.md, "Edge node idle memory";
+# ADRs 0018 and 0023).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=1 \
     PIMCP_NODE_LINK_HOST=0.0.0.0 \
@@ -44,4 +45,6 @@ EXPOSE 7600
 # link there is no listener to check, so the check passes and only the process's own exit signals failure.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "if (process.env.PIMCP_NODE_LINK_TRANSPORT === 'redis') process.exit(0); require('node:net').connect(Number(process.env.PIMCP_NODE_LINK_PORT || 7600), '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "main.js"]
+# No --enable-source-maps: loading the maps (6 MB, the bundle holds its npm packages) costs RSS on every board
+# (docs/benchmarks.md); set NODE_OPTIONS="--max-semi-space-size=1 --enable-source-maps" while debugging.
+CMD ["node", "main.js"]

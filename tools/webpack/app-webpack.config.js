@@ -1,8 +1,13 @@
 // One webpack config for every Nest app: a node bundle in dist/apps/<app>/main.js.
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+const { BundlePackagesPlugin } = require('./bundle-packages.plugin');
 
-module.exports = function appWebpackConfig(appDir, appName, { optimize = false } = {}) {
+/**
+ * @param bundledPackages npm packages to bundle into main.js; every other package stays a `require` from
+ *   node_modules (Nx's default for node apps). The edge node uses it for what it loads at boot (ADR 0023).
+ */
+module.exports = function appWebpackConfig(appDir, appName, { optimize = false, bundledPackages } = {}) {
   return {
     output: {
       path: join(appDir, '../../dist/apps', appName),
@@ -21,6 +26,8 @@ module.exports = function appWebpackConfig(appDir, appName, { optimize = false }
         generatePackageJson: true,
         sourceMap: true,
       }),
+      // After Nx's plugin: it sets the externals this one narrows.
+      ...(bundledPackages ? [new BundlePackagesPlugin(bundledPackages)] : []),
     ],
   };
 };

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The e2e needs a real registry for the spawned node to join; the app itself never imports it.
@@ -9,12 +10,12 @@ import { EtcdProcess, pollUntil } from '@pimcp/testing';
 import { EdgeNodeProcess } from './edge-node-process';
 
 const PROBE = join(__dirname, 'support/loaded-packages.probe.cjs');
+// The packages inside main.js (ADR 0023); the rest load from node_modules, and only where configured (ADR 0018).
+// Node's own require: the list is plain CommonJS that webpack.config.js reads too, not a module for ts-jest.
+const BUNDLED = createRequire(__filename)('../bundled-packages.js') as string[];
+// Loaded at boot but kept out of the bundle (apps/edge-node/bundled-packages.js says why), in require.cache's order.
+const EXTERNAL_AT_BOOT = ['@opentelemetry/api', 'load-esm'];
 
-// What an idle node must not load unless configured to (ADR 0018, the memory budget in docs/benchmarks.md):
-// each costs megabytes of heap, and none is needed by a node that does not use it. pino is for PIMCP_LOG_FORMAT=json.
-const LOADED_ONLY_WHEN_CONFIGURED = [
-  '@aws-sdk/client-s3', '@modelcontextprotocol/server', '@modelcontextprotocol/node', 'ioredis', 'yaml', 'zod', 'pg', 'pino', 'pino-http', 'nestjs-pino',
-];
 // What a node never needs: the development CA behind `pimcp certs init` (`@pimcp/tls`, not `@pimcp/tls/runtime`).
 const NEVER_LOADED = ['@peculiar/x509'];
 /** The probe's last line: real Intl.DateTimeFormat objects built (the first maps about 8 MiB of ICU data; ADR 0018). */
@@ -61,15 +62,14 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an idle node with every built-in plugin enabled but unconfigured loads none of the optional dependencies', async () => {
+  // Every package an idle node needs is in main.js but EXTERNAL_AT_BOOT: any other file from node_modules means a
+  // package joined the boot path (bundle it, or load it where it is used) or an optional one loads unconfigured.
+  it('an idle node with every built-in plugin enabled but unconfigured loads nothing else from node_modules', async () => {
     const loaded = await packagesLoadedBy('boot-idle', { PIMCP_NODE_PLUGINS: 'shell.run,http.request,log.tail,db.query,storage,vector' });
-    expect(loaded).toContain('@nestjs/microservices');
-    expect([...LOADED_ONLY_WHEN_CONFIGURED, ...NEVER_LOADED].filter((name) => loaded.includes(name))).toEqual([]);
-    // Nest's logger printed the boot lines with its timestamps, without an ICU date formatter.
-    expect(loaded).toContain(NO_DATE_FORMATTER);
+    expect(loaded).toEqual([...EXTERNAL_AT_BOOT, NO_DATE_FORMATTER]);
   });
 
-  it('a typical node (file root, shell.run with one executable, a directory store) loads none of them either', async () => {
+  it('a typical node (file root, shell.run with one executable, a directory store) loads nothing else from node_modules either', async () => {
     const loaded = await packagesLoadedBy('boot-typical', {
       PIMCP_NODE_FILE_ROOT: dir,
       PIMCP_NODE_PLUGINS: 'shell.run,storage',
@@ -78,13 +78,15 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
         storage: { stores: { objects: { kind: 'directory', root: dir } } },
       }),
     });
-    expect([...LOADED_ONLY_WHEN_CONFIGURED, ...NEVER_LOADED].filter((name) => loaded.includes(name))).toEqual([]);
-    expect(loaded).toContain(NO_DATE_FORMATTER);
+    // Nest's logger printed the boot lines with its timestamps, without an ICU date formatter.
+    expect(loaded).toEqual([...EXTERNAL_AT_BOOT, NO_DATE_FORMATTER]);
   });
 
-  it('loads the MCP server SDK for the node\'s own endpoint, the AWS SDK for an S3 store, and pino for JSON logs', async () => {
+  it('loads the MCP server SDK for the node\'s own endpoint, the AWS SDK for an S3 store, pino for JSON logs, OpenTelemetry for traces', async () => {
     const loaded = await packagesLoadedBy('boot-configured', {
       PIMCP_LOG_FORMAT: 'json',
+      // Nothing listens there: spans are dropped, but the SDK loads as for a real collector.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       PIMCP_NODE_MCP_ENABLED: 'true',
       PIMCP_NODE_MCP_PORT: '0',
       PIMCP_NODE_PLUGINS: 'storage',
@@ -93,7 +95,10 @@ describe('edge-node boot dependencies (e2e: which npm packages the built bundle 
       }),
       BOOT_KEY: 'AKIABOOTDEPS', BOOT_SECRET: 'boot-deps-secret-0123456789',
     });
-    expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3', 'pino', 'nestjs-pino']));
+    expect(loaded).toEqual(expect.arrayContaining(['@modelcontextprotocol/server', '@modelcontextprotocol/node', '@aws-sdk/client-s3', 'pino', '@opentelemetry/sdk-trace-node']));
     expect(NEVER_LOADED.filter((name) => loaded.includes(name))).toEqual([]);
+    // The external packages share the bundle's copies: a second @nestjs/common from node_modules (nestjs-pino's
+    // require) would split Nest's logger and decorators in two, a bundled @opentelemetry/api the tracer.
+    expect(BUNDLED.filter((name) => loaded.includes(name))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 export * from './lib/tool-definition';
 export * from './lib/define-tool';
+export * from './lib/validation/check-tool-schemas';
 export * from './lib/to-capability-definition';
 export * from './lib/tool-error';
 export * from './lib/run/validate-arguments';

@@ -10,6 +10,7 @@
 //   --before      another build of the edge node (e.g. an older commit's dist/apps/edge-node/main.js): each variant
 //                 also runs on it, interleaved, so before and after come from the same run
 //   --by-package  then one more start per variant under `--heap-prof`: the live JS heap by npm package
+//   --node-flags  more Node flags for every PiMCP variant, e.g. "--trace-opt" or "--no-opt --no-maglev", to try one
 // `--max-semi-space-size=1` is what the Dockerfile and the Helm chart set through NODE_OPTIONS (ADR 0018).
 // Needs dist/apps/{cli,edge-node} (built when missing).
 import { execFileSync } from 'node:child_process';
@@ -35,14 +36,19 @@ const typical = (dir) => ({
   PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({ 'shell.run': { workingDirectory: dir, executables: { '/usr/bin/uptime': { args: [] } } } }),
 });
 const SEMI = ['--max-semi-space-size=1'];
+// malloc serves 32 KiB and larger blocks from their own mappings (V8's parser zone segments among them): measured,
+// not adopted, because it slows every larger allocation (ADR 0023, tools/bench/malloc-threshold.mjs).
+const MMAP_32K = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=32768' };
 const VARIANTS = [
   { id: 'floor', name: 'bare `node` (no PiMCP code; the floor)', bare: true },
   { id: 'plugins', name: 'built-in plugins enabled, unconfigured', env: () => PLUGINS, flags: [] },
   { id: 'plugins-semi1', name: 'built-in plugins enabled, unconfigured, `--max-semi-space-size=1`', env: () => PLUGINS, flags: SEMI },
+  { id: 'plugins-semi1-mmap32k', name: 'built-in plugins enabled, unconfigured, `--max-semi-space-size=1`, `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768`', env: () => ({ ...PLUGINS, ...MMAP_32K }), flags: SEMI },
   { id: 'typical', name: 'typical: file root, shell.run with one executable', env: typical, flags: [] },
   { id: 'typical-semi1', name: 'typical, `--max-semi-space-size=1`', env: typical, flags: SEMI },
-  // The image's CMD also passes --enable-source-maps (deploy/docker/edge-node.Dockerfile).
-  { id: 'typical-semi1-srcmap', name: 'typical, `--max-semi-space-size=1 --enable-source-maps` (the image)', env: typical, flags: [...SEMI, '--enable-source-maps'] },
+  { id: 'typical-semi1-mmap32k', name: 'typical, `--max-semi-space-size=1`, `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768`', env: (dir) => ({ ...typical(dir), ...MMAP_32K }), flags: SEMI },
+  // What --enable-source-maps (readable stack traces while debugging; the image no longer passes it) costs.
+  { id: 'typical-semi1-srcmap', name: 'typical, `--max-semi-space-size=1 --enable-source-maps`', env: typical, flags: [...SEMI, '--enable-source-maps'] },
   { id: 'typical-mcp-semi1', name: 'typical + own MCP endpoint, `--max-semi-space-size=1`', env: (dir) => ({ ...typical(dir), ...MCP }), flags: SEMI },
 ];
 
@@ -54,14 +60,16 @@ const { values: options } = parseArgs({
     variants: { type: 'string', default: VARIANTS.map((v) => v.id).join(',') },
     before: { type: 'string' },
     'by-package': { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const runs = Number(options.runs);
 const settleMs = Number(options.settle) * 1000;
+const extraFlags = options['node-flags'].split(' ').filter(Boolean);
 const picked = options.variants.split(',').map((id) => {
   const variant = VARIANTS.find((v) => v.id === id);
   if (!variant) throw new Error(`--variants: unknown "${id}" (known: ${VARIANTS.map((v) => v.id).join(', ')})`);
-  return { ...variant, main: EDGE_NODE_MAIN };
+  return { ...variant, main: EDGE_NODE_MAIN, flags: variant.bare ? [] : [...(variant.flags ?? []), ...extraFlags] };
 });
 if (options.before && !existsSync(options.before)) throw new Error(`--before: ${options.before} does not exist`);
 // With --before, each PiMCP variant also runs on the other build, as "<id>@before".
@@ -98,6 +106,9 @@ async function measure(variant, run) {
     process.kill(node.pid, 'SIGUSR2');
     for (let i = 0; i < 100 && !existsSync(probeOut); i++) await sleep(100);
     const heap = JSON.parse(readFileSync(probeOut, 'utf8'));
+    // With --trace-opt, V8 logs each optimizing compile; their count shows how much of the compilers boot woke.
+    const compiles = (node.output.match(/\[(?:compiling method|completed compiling)[^\]]*\]/g) ?? []).filter((l) => l.startsWith('[completed')).length;
+    if (variant.flags.includes('--trace-opt')) console.log(`  ${variant.id}: ${compiles} optimizing compiles by then`);
     return { ...resident, heapTotal: heap.heapTotal, heapUsed: heap.heapUsed, newSpace: heap.spaces.new_space?.committed ?? 0 };
   } finally {
     await node.stop('SIGTERM', 5_000);

@@ -41,6 +41,21 @@ describe(defineTool.name, () => {
     expect(refusal({ costClass: 'free' })?.message).toMatch(/costClass/);
   });
 
+  it('checks schemas beyond size and type only when asked, and compiles them on the first call', async () => {
+    const { runTool } = await import('./run/run-tool');
+    const { testToolContext } = await import('./testing/test-tool-context');
+    // `minLength` must be a number: Ajv refuses the schema itself, as the registry does at join.
+    const badSchema = { type: 'object', properties: { who: { type: 'string', minLength: 'two' } } };
+
+    expect(() => defineTool({ ...spec, inputSchema: badSchema }, { schemas: 'full' })).toThrow(/inputSchema is not valid JSON Schema/);
+    const tool = defineTool({ ...spec, inputSchema: badSchema });
+    await expect(runTool(tool, { who: 'x' }, testToolContext())).rejects.toThrow(/minLength/);
+
+    const good = defineTool({ ...spec, inputSchema: { type: 'object', properties: { who: { type: 'string', minLength: 2 } } } });
+    await expect(runTool(good, { who: 'x' }, testToolContext())).rejects.toMatchObject({ code: ErrorCode.InvalidArguments });
+    await expect(runTool(good, { who: 'xy' }, testToolContext())).resolves.toMatchObject({ content: [{ text: 'hi' }] });
+  });
+
   it('refuses a tool without a handler', () => {
     expect(() => defineTool({ ...spec, handler: undefined } as unknown as ToolDefinition)).toThrow(/needs a handler function/);
   });

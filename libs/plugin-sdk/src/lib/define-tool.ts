@@ -1,16 +1,18 @@
-import { validateNodeManifest } from '@pimcp/protocol';
+import { validateNodeManifest, type ManifestCheckOptions } from '@pimcp/protocol';
 import { toJsonSchema, type SchemaInput } from './schema/to-json-schema';
 import { toCapabilityDefinition } from './to-capability-definition';
 import type { ToolDefinition, ToolSpec } from './tool-definition';
-import { toolValidators } from './validation/tool-validators';
 
 /**
- * Declares a tool. The definition is checked with the same rules the registry applies at join
- * (name, description, schemas, version) and its schemas are compiled, so a mistake fails when the
- * plugin loads (INVALID_MANIFEST naming the field), not when a node joins or a call arrives.
+ * Declares a tool. The definition is checked with the rules the registry applies at join (name, description,
+ * version, annotations, schema size and top-level type), so a mistake fails when the plugin loads
+ * (INVALID_MANIFEST naming the field). The schemas themselves are validated against their JSON Schema dialect
+ * by the registry when the node joins, and compiled here on the tool's first call (ADR 0023); pass
+ * `{ schemas: 'full' }` to check them now, as a node must for schemas it did not write (bridged servers).
  */
 export function defineTool<Args extends Record<string, unknown>>(
   spec: Omit<ToolSpec<Args>, 'inputSchema' | 'outputSchema'> & { inputSchema: SchemaInput; outputSchema?: SchemaInput },
+  options: ManifestCheckOptions = { schemas: 'shape' },
 ): ToolDefinition {
   // zod schemas become JSON Schema here, once: the manifest, the gateway and the node all check JSON Schema.
   const tool = {
@@ -19,7 +21,6 @@ export function defineTool<Args extends Record<string, unknown>>(
     ...(spec.outputSchema !== undefined ? { outputSchema: toJsonSchema(spec.outputSchema) } : {}),
   } as unknown as ToolDefinition;
   if (typeof tool.handler !== 'function') throw new TypeError(`tool "${String(spec.name)}" needs a handler function`);
-  validateNodeManifest({ nodeId: 'plugin-check', labels: {}, linkAddress: 'tcp://127.0.0.1:1', capabilities: [toCapabilityDefinition(tool)] });
-  toolValidators(tool);
+  validateNodeManifest({ nodeId: 'plugin-check', labels: {}, linkAddress: 'tcp://127.0.0.1:1', capabilities: [toCapabilityDefinition(tool)] }, options);
   return tool;
 }

@@ -74,4 +74,24 @@ describe(loadPackagePlugin.name, () => {
     expect(loadPackagePlugin('pimcp-plugin-hello', { who: 'pi' }, dir).resources?.[0]?.uri).toBe('hello://pi');
     expect(() => loadPackagePlugin('pimcp-plugin-missing', {}, dir)).toThrow(/neither a built-in plugin nor an installed package/);
   });
+
+  it('refuses a package whose tool schema the registry would refuse, naming the tool and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pimcp-pkg-'));
+    const pkg = join(dir, 'node_modules', 'pimcp-plugin-bad-schema');
+    mkdirSync(pkg, { recursive: true });
+    // `minLength: "two"` passes defineTool's size and type check but not JSON Schema's meta-schema.
+    writeFileSync(join(pkg, 'index.js'), `exports.pimcpPlugin = () => ({ tools: [${JSON.stringify({
+      name: 'bad.echo', description: 'echo', version: '1.0.0', costClass: 'light',
+      inputSchema: { type: 'object', properties: { text: { type: 'string', minLength: 'two' } } },
+    })}].map((t) => ({ ...t, handler: async () => ({ content: [] }) })) });`);
+
+    expect(() => loadPackagePlugin('pimcp-plugin-bad-schema', {}, dir)).toThrow(/tool "bad\.echo": inputSchema is not valid JSON Schema: .*minLength/);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await expect(loadPlugins(['pimcp-plugin-bad-schema'])).rejects.toThrow(ConfigError);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
 });

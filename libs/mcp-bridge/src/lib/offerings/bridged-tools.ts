@@ -29,7 +29,7 @@ export function bridgedTools(server: BridgedServer): ToolDefinition[] {
         version,
         costClass: config.costClass,
         handler: (args, ctx) => callTool(server, tool.name, args, ctx),
-      }));
+      }, { schemas: 'full' })); // another server's schemas: one the registry would refuse must not stop the node's join
     } catch (err) {
       logger.warn(`${config.name}: not offering tool "${tool.name}" as "${name}": ${(err as Error).message}`);
     }

@@ -1,6 +1,5 @@
 /** Compiled JSON Schema checks for tool arguments and structured results, with problems named by field. */
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import type { default as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldProblem } from '@pimcp/protocol';
 
 const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
@@ -10,14 +9,16 @@ const options = { strict: false, allErrors: true, validateFormats: false } as co
 // Arguments get `default` values filled in (on a copy), so handlers see what the schema promises;
 // results are only checked, never changed.
 // Each instance is made on first use: an Ajv instance holds its compiled meta-schema, and most nodes only ever need
-// the draft 2020-12 ones (ADR 0018).
-const instances = new Map<string, Ajv>();
-function ajvFor(draft07: boolean, fillDefaults: boolean): Ajv {
+// the draft 2020-12 ones (ADR 0018). Ajv itself loads with the first tool call (ADR 0023).
+const instances = new Map<string, AjvClass>();
+function ajvFor(draft07: boolean, fillDefaults: boolean): AjvClass {
   const key = `${draft07 ? 'draft07' : 'draft2020'}:${fillDefaults ? 'filling' : 'checking'}`;
   let ajv = instances.get(key);
   if (!ajv) {
     const settings = { ...options, useDefaults: fillDefaults };
-    ajv = draft07 ? new Ajv(settings) : new Ajv2020(settings);
+    ajv = draft07
+      ? new (require('ajv') as typeof import('ajv')).default(settings)
+      : new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(settings);
     instances.set(key, ajv);
   }
   return ajv;

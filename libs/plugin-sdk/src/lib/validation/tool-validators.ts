@@ -8,7 +8,7 @@ export interface ToolValidators {
 
 const cache = new WeakMap<ToolDefinition, ToolValidators>();
 
-/** The compiled validators of one tool; compiled on first use (defineTool compiles them up front). */
+/** The compiled validators of one tool, compiled on its first call (ADR 0023). */
 export function toolValidators(tool: ToolDefinition): ToolValidators {
   let validators = cache.get(tool);
   if (!validators) {

@@ -2,17 +2,26 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ErrorCode } from '../errors/error-code';
 import { PimcpError, type FieldProblem } from '../errors/pimcp-error';
-import { jsonSchemaProblem } from './json-schema-check';
+import { jsonSchemaProblem, jsonSchemaShapeProblem } from './json-schema-check';
 import { LABEL_KEY_PATTERN, LABEL_VALUE_PATTERN, manifestLimits } from './manifest-limits';
 import { NodeManifestDto } from './node-manifest.dto';
 
 export type NodeManifest = NodeManifestDto;
 
+export interface ManifestCheckOptions {
+  /**
+   * `full` (the default, what the registry applies at join) validates each tool schema against its JSON Schema
+   * dialect and compiles it; `shape` checks only its size and top-level type, for a node checking its own tools
+   * at load, whose schemas the registry checks in full when the node joins (ADR 0023).
+   */
+  schemas?: 'full' | 'shape';
+}
+
 /**
  * Validates an untrusted manifest and returns a typed copy.
  * Throws INVALID_MANIFEST listing every problem with its field path, so a node operator can fix all at once.
  */
-export function validateNodeManifest(input: unknown): NodeManifest {
+export function validateNodeManifest(input: unknown, options: ManifestCheckOptions = {}): NodeManifest {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new PimcpError(ErrorCode.InvalidManifest, 'manifest must be a JSON object');
   }
@@ -20,7 +29,7 @@ export function validateNodeManifest(input: unknown): NodeManifest {
   const problems = flatten(
     validateSync(manifest, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
   );
-  if (Array.isArray(manifest.capabilities)) problems.push(...capabilityProblems(manifest));
+  if (Array.isArray(manifest.capabilities)) problems.push(...capabilityProblems(manifest, options.schemas ?? 'full'));
   if (isPlainObject(manifest.labels)) problems.push(...labelProblems(manifest.labels));
   problems.push(...duplicateProblems('resources', manifest.resources, 'uri'));
   problems.push(...duplicateProblems('resourceTemplates', manifest.resourceTemplates, 'uriTemplate'));
@@ -32,7 +41,8 @@ export function validateNodeManifest(input: unknown): NodeManifest {
   return manifest;
 }
 
-function capabilityProblems(manifest: NodeManifestDto): FieldProblem[] {
+function capabilityProblems(manifest: NodeManifestDto, schemas: 'full' | 'shape'): FieldProblem[] {
+  const schemaProblem = schemas === 'full' ? jsonSchemaProblem : jsonSchemaShapeProblem;
   const problems: FieldProblem[] = [];
   const seen = new Map<string, number>();
   manifest.capabilities.forEach((cap, i) => {
@@ -49,7 +59,7 @@ function capabilityProblems(manifest: NodeManifestDto): FieldProblem[] {
     for (const field of ['inputSchema', 'outputSchema'] as const) {
       const schema = cap[field];
       if (!isPlainObject(schema)) continue;
-      const problem = jsonSchemaProblem(schema);
+      const problem = schemaProblem(schema);
       if (problem) problems.push({ path: `${at}.${field}`, message: `${field} ${problem}` });
     }
   });
