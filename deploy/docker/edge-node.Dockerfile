@@ -14,7 +14,8 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm,sharing=locked npm ci --no-audit --no-fund
 COPY . .
 RUN npx nx run edge-node:build --outputStyle=static --skip-nx-cache
-# Runtime dependencies from the pruned lockfile webpack writes next to main.js (node_modules stay external).
+# Runtime dependencies from the pruned lockfile webpack writes next to main.js: what the node loads at boot is in the
+# bundle (ADR 0023), the rest (SDKs a plugin or setting needs) loads from here.
 # --ignore-scripts also guarantees nothing platform-specific is compiled here for the wrong target.
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     cd dist/apps/edge-node && npm ci --omit=dev --ignore-scripts --no-audit --no-fund
