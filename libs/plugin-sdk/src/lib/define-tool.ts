@@ -1,7 +1,8 @@
-import { validateNodeManifest, type ManifestCheckOptions } from '@pimcp/protocol';
+import type { ManifestCheckOptions } from '@pimcp/protocol';
 import { toJsonSchema, type SchemaInput } from './schema/to-json-schema';
 import { toCapabilityDefinition } from './to-capability-definition';
 import type { ToolDefinition, ToolSpec } from './tool-definition';
+import { checkAgainstManifest } from './validation/check-against-manifest';
 
 /**
  * Declares a tool. The definition is checked with the rules the registry applies at join (name, description,
@@ -21,6 +22,6 @@ export function defineTool<Args extends Record<string, unknown>>(
     ...(spec.outputSchema !== undefined ? { outputSchema: toJsonSchema(spec.outputSchema) } : {}),
   } as unknown as ToolDefinition;
   if (typeof tool.handler !== 'function') throw new TypeError(`tool "${String(spec.name)}" needs a handler function`);
-  validateNodeManifest({ nodeId: 'plugin-check', labels: {}, linkAddress: 'tcp://127.0.0.1:1', capabilities: [toCapabilityDefinition(tool)] }, options);
+  checkAgainstManifest({ capabilities: [toCapabilityDefinition(tool)] }, options);
   return tool;
 }

@@ -1,6 +1,5 @@
-import {
-  type PromptDefinition, type ResourceDefinition, type ResourceTemplateDefinition, validateNodeManifest,
-} from '@pimcp/protocol';
+import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition } from '@pimcp/protocol';
+import { checkAgainstManifest } from '../validation/check-against-manifest';
 import type { PromptSpec, ResourceSpec, ResourceTemplateSpec } from './offering-definitions';
 
 /**
@@ -40,10 +39,6 @@ export function toPromptDefinition(spec: PromptSpec): PromptDefinition {
   const { name, title, description } = spec;
   const args = spec.arguments?.map((a) => stripUndefined({ name: a.name, description: a.description, required: a.required }));
   return stripUndefined({ name, title, description, arguments: args }) as PromptDefinition;
-}
-
-function checkAgainstManifest(offerings: Record<string, unknown[]>): void {
-  validateNodeManifest({ nodeId: 'plugin-check', labels: {}, linkAddress: 'tcp://127.0.0.1:1', capabilities: [], ...offerings });
 }
 
 function requireFunction(value: unknown, message: string): void {

@@ -1,6 +1,7 @@
-import { ErrorCode, PimcpError, validateNodeManifest } from '@pimcp/protocol';
+import { ErrorCode, PimcpError } from '@pimcp/protocol';
 import { toCapabilityDefinition } from '../to-capability-definition';
 import type { ToolDefinition } from '../tool-definition';
+import { checkAgainstManifest } from './check-against-manifest';
 
 /**
  * Checks each tool's schemas against their JSON Schema dialect, as the registry does at join, and throws
@@ -10,7 +11,7 @@ import type { ToolDefinition } from '../tool-definition';
 export function checkToolSchemas(tools: readonly ToolDefinition[]): void {
   for (const tool of tools) {
     try {
-      validateNodeManifest({ nodeId: 'plugin-check', labels: {}, linkAddress: 'tcp://127.0.0.1:1', capabilities: [toCapabilityDefinition(tool)] }, { schemas: 'full' });
+      checkAgainstManifest({ capabilities: [toCapabilityDefinition(tool)] }, { schemas: 'full' });
     } catch (error) {
       if (!(error instanceof PimcpError)) throw error;
       const summary = error.problems.map((p) => p.message).join('; ') || error.message;
