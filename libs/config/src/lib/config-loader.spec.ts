@@ -31,6 +31,16 @@ describe(ConfigLoader.name, () => {
       expect(config).toMatchObject({ name: 'from-file', port: 7001, hosts: ['c:3'] });
     });
 
+    it('reads environment variables only with yamlFile: false, even when PIMCP_CONFIG names a file', () => {
+      // The file holds another app's keys: read, it would be refused as unknown keys.
+      const file = yamlFile('name: from-file\nplugins: [shell.run]\n');
+      const loader = new ConfigLoader(definition);
+      expect(() => loader.load({ env: { PIMCP_CONFIG: file, T_NAME: 'a' } })).toThrow(/unknown key "plugins"/);
+      expect(loader.load({ env: { PIMCP_CONFIG: file, T_NAME: 'a' }, yamlFile: false })).toMatchObject({ name: 'a', port: 8080 });
+      expect(() => loader.load({ env: { PIMCP_CONFIG: file }, yamlFile: false })).toThrow(/T_NAME is required/);
+      expect(() => loader.load({ env: { PIMCP_CONFIG: file }, yamlFile: false })).not.toThrow(/in the YAML file/);
+    });
+
     it('names every bad variable in one error', () => {
       const load = () => new ConfigLoader(definition).load({ env: { T_PORT: '70000', T_HOSTS: 'nope', T_VERBOSE: 'maybe' } });
       expect(load).toThrow(ConfigError);

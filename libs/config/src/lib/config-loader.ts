@@ -5,8 +5,12 @@ import type { ConfigDefinition, ConfigOf } from './setting';
 
 export interface ConfigSources {
   env?: NodeJS.ProcessEnv;
-  /** YAML file whose top-level keys are the definition's keys; env wins over the file. */
-  yamlFile?: string;
+  /**
+   * YAML file whose top-level keys are the definition's keys; env wins over the file. Defaults to the file
+   * PIMCP_CONFIG names; `false` reads environment variables only (settings shared by every app, such as logging,
+   * which an app's own file does not hold).
+   */
+  yamlFile?: string | false;
 }
 
 /** The environment variable that names an app's YAML config file. */
@@ -33,7 +37,7 @@ export class ConfigLoader<D extends ConfigDefinition> {
   /** Reads and validates without caching; throws ConfigError naming every bad variable. */
   load(sources: ConfigSources = {}): ConfigOf<D> {
     const env = sources.env ?? process.env;
-    const file = sources.yamlFile ?? env[CONFIG_FILE_ENV];
+    const file = sources.yamlFile === false ? undefined : (sources.yamlFile ?? env[CONFIG_FILE_ENV]);
     const fromFile = file ? readYaml(file) : {};
     const problems: string[] = [];
     const unknown = Object.keys(fromFile).filter((k) => !(k in this.definition));
@@ -44,7 +48,8 @@ export class ConfigLoader<D extends ConfigDefinition> {
     for (const [key, setting] of Object.entries(this.definition)) {
       const fromEnv = env[setting.env];
       const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile[key];
-      const where = fromEnv !== undefined && fromEnv !== '' ? setting.env : `${setting.env} (or "${key}" in ${file ?? 'the YAML file'})`;
+      const fromFileAllowed = sources.yamlFile !== false;
+      const where = (fromEnv !== undefined && fromEnv !== '') || !fromFileAllowed ? setting.env : `${setting.env} (or "${key}" in ${file ?? 'the YAML file'})`;
       if (raw === undefined || raw === null) {
         if (setting.default === undefined) problems.push(`${where} is required: ${setting.description}`);
         else result[key] = setting.default;

@@ -12,9 +12,7 @@ import { PlainTimestampConsoleLogger } from './plain-timestamp-console-logger';
  */
 export function configureProcessLogging(app: string, env: NodeJS.ProcessEnv = process.env): Params | undefined {
   // Environment variables only: the app's PIMCP_CONFIG file belongs to the app's own settings.
-  const variables = { ...env };
-  delete variables['PIMCP_CONFIG'];
-  const config = loggingConfig.load({ env: variables });
+  const config = loggingConfig.load({ env, yamlFile: false });
   if (config.logFormat === 'json') {
     // pino, pino-http and nestjs-pino load only for JSON logs: a process logging text does not carry them.
     const { createJsonLogger, jsonLoggingParams, requestLogger } = require('./json-logger') as typeof import('./json-logger');
