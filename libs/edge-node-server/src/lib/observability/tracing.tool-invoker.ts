@@ -1,6 +1,6 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { ToolInvoker } from '@pimcp/node-link';
-import { contextFromMeta } from '@pimcp/observability/trace-meta';
+import { contextFromMeta, markToolFailure, markToolResult } from '@pimcp/observability/trace-meta';
 import type { InvokeEvent, InvokeRequest } from '@pimcp/protocol';
 import { Observable } from 'rxjs';
 
@@ -19,12 +19,12 @@ export class TracingToolInvoker extends ToolInvoker {
         attributes: { 'gen_ai.tool.name': request.tool, 'pimcp.request.id': request.requestId },
       }, contextFromMeta(request.meta));
       const end = (error?: unknown) => {
-        if (error !== undefined) span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        if (error !== undefined) markToolFailure(span, error);
         span.end();
       };
       const inner = context.with(trace.setSpan(context.active(), span), () => super.invoke(request).subscribe({
         next: (event) => {
-          if (event.type === 'result' && event.result['isError'] === true) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the tool returned isError' });
+          if (event.type === 'result') markToolResult(span, event.result);
           subscriber.next(event);
         },
         error: (error: unknown) => {

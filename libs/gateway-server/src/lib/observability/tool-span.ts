@@ -1,4 +1,5 @@
-import { type Context, type Span, type SpanOptions, SpanStatusCode, trace } from '@opentelemetry/api';
+import { type Context, type Span, type SpanOptions, trace } from '@opentelemetry/api';
+import { markToolFailure, markToolResult } from '@pimcp/observability/trace-meta';
 
 const tracer = trace.getTracer('pimcp-gateway');
 
@@ -12,10 +13,10 @@ export function inToolSpan(
   const run = async (span: Span) => {
     try {
       const result = await work(span);
-      if (result['isError'] === true) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the tool returned isError' });
+      markToolResult(span, result);
       return result;
     } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      markToolFailure(span, error);
       throw error;
     } finally {
       span.end();
