@@ -44,6 +44,14 @@ export class FailingWatchStore implements RegistryStore {
     return this.inner.snapshot();
   }
 
+  routingPolicies(): Promise<RegistrySnapshot['routingPolicies']> {
+    return this.inner.routingPolicies();
+  }
+
+  toolSets(): Promise<RegistrySnapshot['toolSets']> {
+    return this.inner.toolSets();
+  }
+
   async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
     this.watchCalls++;
     const failure = this.failingWatches.shift();

@@ -313,10 +313,12 @@ export function describeRegistryStoreContract(
         await store.setRoutingPolicy('file.search', { spread: true });
         const snapshot = await store.snapshot();
         expect(snapshot.routingPolicies.map((r) => [r.capability, r.policy])).toEqual([['*', { require: ['tier=edge'] }], ['file.search', { spread: true }]]);
+        expect(await store.routingPolicies()).toEqual(snapshot.routingPolicies);
         await collector.waitFor((e) => e.kind === 'routing-policy' && e.capability === 'file.search' && e.value?.policy['spread'] === true, 'the replaced policy');
         await store.setRoutingPolicy('file.search', undefined);
         await collector.waitFor((e) => e.kind === 'routing-policy' && e.capability === 'file.search' && e.value === undefined, 'the removal');
         expect((await store.snapshot()).routingPolicies.map((r) => r.capability)).toEqual(['*']);
+        expect((await store.routingPolicies()).map((r) => r.capability)).toEqual(['*']);
       });
     });
 
@@ -330,11 +332,13 @@ export function describeRegistryStoreContract(
         await store.putToolSet('ops', ['shell.*', 'context:read']);
         const snapshot = await store.snapshot();
         expect(snapshot.toolSets.map((r) => [r.name, r.patterns])).toEqual([['analyst', ['file.search', 'prompts:review']], ['ops', ['shell.*', 'context:read']]]);
+        expect(await store.toolSets()).toEqual(snapshot.toolSets);
         await collector.waitFor((e) => e.kind === 'tool-set' && e.name === 'ops' && e.value?.patterns.length === 2, 'the replaced set');
         const removed = await store.deleteToolSet('ops');
         expect(removed).toBeGreaterThan(set);
         await collector.waitFor((e) => e.kind === 'tool-set' && e.name === 'ops' && e.value === undefined, 'the removal');
         expect((await store.snapshot()).toolSets.map((r) => r.name)).toEqual(['analyst']);
+        expect((await store.toolSets()).map((r) => r.name)).toEqual(['analyst']);
       });
 
       it('reports that there was nothing to remove, and writes nothing', async () => {

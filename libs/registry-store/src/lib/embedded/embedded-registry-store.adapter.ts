@@ -150,6 +150,20 @@ export class EmbeddedRegistryStore implements RegistryStore {
     return buildSnapshot([...this.entries].map(([key, entry]) => [key, entry.json] as const), this.revision);
   }
 
+  async routingPolicies(): Promise<RegistrySnapshot['routingPolicies']> {
+    return this.readPrefix(registryKeys.routingPolicyPrefix()).routingPolicies;
+  }
+
+  async toolSets(): Promise<RegistrySnapshot['toolSets']> {
+    return this.readPrefix(registryKeys.toolSetPrefix()).toolSets;
+  }
+
+  private readPrefix(prefix: string): RegistrySnapshot {
+    this.assertOpen();
+    const entries = [...this.entries].filter(([key]) => key.startsWith(prefix)).map(([key, entry]) => [key, entry.json] as const);
+    return buildSnapshot(entries, this.revision);
+  }
+
   async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
     this.assertOpen();
     const watch = new EmbeddedRegistryWatch(handlers, (w) => this.watches.delete(w));

@@ -192,6 +192,22 @@ export class EtcdRegistryStore implements RegistryStore {
     });
   }
 
+  async routingPolicies(): Promise<RegistrySnapshot['routingPolicies']> {
+    return (await this.readPrefix(registryKeys.routingPolicyPrefix(), 'reading the routing policies')).routingPolicies;
+  }
+
+  async toolSets(): Promise<RegistrySnapshot['toolSets']> {
+    return (await this.readPrefix(registryKeys.toolSetPrefix(), 'reading the tool sets')).toolSets;
+  }
+
+  /** One prefix's entries decoded as a (partial) snapshot: the same codec, a smaller range. */
+  private readPrefix(prefix: string, what: string): Promise<RegistrySnapshot> {
+    return this.run(what, async (client, call) => {
+      const range = await client.kv.range({ key: Buffer.from(prefix), range_end: Buffer.from(prefixEnd(prefix)) }, call);
+      return buildSnapshot(range.kvs.map((kv) => [kv.key.toString(), kv.value.toString()] as const), Number(range.header.revision));
+    });
+  }
+
   async watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch> {
     return this.run(`watching the registry after revision ${afterRevision}`, async (client) => {
       const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -392,4 +408,9 @@ function tooManyOperations(error: unknown, manifest: NodeManifest): PimcpError |
     `node "${manifest.nodeId}" offers ${manifest.capabilities.length} capabilities, more than etcd accepts in one `
     + 'registration transaction (about two operations per capability against etcd\'s --max-txn-ops, default 128); '
     + 'raise --max-txn-ops on the etcd members or split the capabilities across nodes');
+}
+
+/** The key after every key that starts with `prefix` (etcd's range_end for a prefix). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }

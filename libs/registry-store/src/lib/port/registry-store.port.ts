@@ -80,6 +80,10 @@ export interface RegistryStore extends DefinitionPinning {
   drain(nodeId: string): Promise<void>;
   /** A consistent view of everything at one revision. */
   snapshot(): Promise<RegistrySnapshot>;
+  /** The operators' routing policies alone (what the admin API lists), without reading the whole catalog. */
+  routingPolicies(): Promise<RegistrySnapshot['routingPolicies']>;
+  /** The operators' tool sets alone (what the admin API lists), without reading the whole catalog. */
+  toolSets(): Promise<RegistrySnapshot['toolSets']>;
   /** Ordered changes with revision > afterRevision; survives reconnects without gaps or repeats. */
   watch(afterRevision: number, handlers: RegistryWatchHandlers): Promise<RegistryWatch>;
   /** Leader housekeeping: deletes what no live node backs. */

@@ -15,7 +15,7 @@ export class RoutingPoliciesController {
 
   @Get()
   async list(): Promise<{ policies: RoutingPolicyRecord[] }> {
-    return { policies: (await this.store.snapshot()).routingPolicies };
+    return { policies: await this.store.routingPolicies() };
   }
 
   @Put(':capability')

@@ -13,13 +13,13 @@ export class ToolSetsController {
 
   @Get()
   async list(): Promise<{ toolSets: ToolSetRecord[] }> {
-    return { toolSets: (await this.store.snapshot()).toolSets };
+    return { toolSets: await this.store.toolSets() };
   }
 
   @Get(':name')
   async get(@Param('name') name: string): Promise<ToolSetRecord> {
     checkName(name);
-    const found = (await this.store.snapshot()).toolSets.find((set) => set.name === name);
+    const found = (await this.store.toolSets()).find((set) => set.name === name);
     if (!found) throw unknownToolSet(name);
     return found;
   }
