@@ -14,7 +14,7 @@
 // `--max-semi-space-size=1` is what the Dockerfile and the Helm chart set through NODE_OPTIONS (ADR 0018).
 // Needs dist/apps/{cli,edge-node} (built when missing).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,25 @@ const typical = (dir) => ({
   PIMCP_NODE_PLUGINS: 'shell.run',
   PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({ 'shell.run': { workingDirectory: dir, executables: { '/usr/bin/uptime': { args: [] } } } }),
 });
+// Every built-in plugin configured so that it offers its tools (as in the README's example), on files in `dir`.
+const configured = (dir) => {
+  writeFileSync(join(dir, 'app.log'), 'boot\n');
+  writeFileSync(join(dir, 'sensors.db'), '');
+  mkdirSync(join(dir, 'objects'), { recursive: true });
+  return {
+    PIMCP_NODE_FILE_ROOT: dir,
+    PIMCP_NODE_PLUGINS: 'shell.run,log.tail,db.query,http.request,storage,vector,ai.infer',
+    PIMCP_NODE_PLUGIN_CONFIG: JSON.stringify({
+      'shell.run': { workingDirectory: dir, executables: { '/usr/bin/uptime': { args: [] } } },
+      'log.tail': { logs: { app: join(dir, 'app.log') } },
+      'db.query': { databases: { sensors: { path: join(dir, 'sensors.db') } } },
+      'http.request': { allow: [{ host: 'api.open-meteo.com', methods: ['GET'] }] },
+      storage: { stores: { objects: { kind: 'directory', root: join(dir, 'objects'), readOnly: false } } },
+      vector: { indexes: { notes: { path: join(dir, 'notes.idx'), dimensions: 384, readOnly: false } } },
+      'ai.infer': { baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen2.5:0.5b' },
+    }),
+  };
+};
 const SEMI = ['--max-semi-space-size=1'];
 // malloc serves 32 KiB and larger blocks from their own mappings (V8's parser zone segments among them): measured,
 // not adopted, because it slows every larger allocation (ADR 0023, tools/bench/malloc-threshold.mjs).
@@ -46,6 +65,7 @@ const VARIANTS = [
   { id: 'plugins-semi1-mmap32k', name: 'built-in plugins enabled, unconfigured, `--max-semi-space-size=1`, `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768`', env: () => ({ ...PLUGINS, ...MMAP_32K }), flags: SEMI },
   { id: 'typical', name: 'typical: file root, shell.run with one executable', env: typical, flags: [] },
   { id: 'typical-semi1', name: 'typical, `--max-semi-space-size=1`', env: typical, flags: SEMI },
+  { id: 'configured-semi1', name: 'every built-in plugin configured and offering its tools, `--max-semi-space-size=1`', env: configured, flags: SEMI },
   { id: 'typical-semi1-mmap32k', name: 'typical, `--max-semi-space-size=1`, `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=32768`', env: (dir) => ({ ...typical(dir), ...MMAP_32K }), flags: SEMI },
   // What --enable-source-maps (readable stack traces while debugging; the image no longer passes it) costs.
   { id: 'typical-semi1-srcmap', name: 'typical, `--max-semi-space-size=1 --enable-source-maps`', env: typical, flags: [...SEMI, '--enable-source-maps'] },
