@@ -9,6 +9,7 @@ export * from './lib/manifest/offering-definitions.dto';
 export * from './lib/manifest/node-manifest.dto';
 export * from './lib/manifest/validate-node-manifest';
 export * from './lib/manifest/json-schema-check';
+export * from './lib/manifest/json-schema-dialect';
 export * from './lib/manifest/schema-digest';
 export * from './lib/registry/registry-records';
 export * from './lib/registry/registry-patterns';

@@ -1,8 +1,7 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
-import Ajv from 'ajv';
-import { canonicalJson, type CapabilityDefinition } from '@pimcp/protocol';
+import type { ValidateFunction } from 'ajv';
+import { canonicalJson, dialectOf, newAjv, type CapabilityDefinition } from '@pimcp/protocol';
 
-const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
+const AJV_OPTIONS = { strict: false, allErrors: true, validateFormats: false } as const;
 /** Compiled validators are cached by schema text; bounded so a churning catalog cannot grow it forever. */
 const CACHE_LIMIT = 2048;
 
@@ -11,8 +10,7 @@ const CACHE_LIMIT = 2048;
  * (the SDK's low-level Server does not). Returns problems as "path: message" strings.
  */
 export class ArgumentValidator {
-  private readonly ajv2020 = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-  private readonly ajv07 = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  private readonly ajvs = { '2020-12': newAjv('2020-12', AJV_OPTIONS), 'draft-07': newAjv('draft-07', AJV_OPTIONS) };
   private readonly cache = new Map<string, ValidateFunction>();
 
   problems(definition: CapabilityDefinition, args: unknown): string[] {
@@ -25,8 +23,7 @@ export class ArgumentValidator {
     const key = canonicalJson(schema);
     let validate = this.cache.get(key);
     if (!validate) {
-      const dialect = typeof schema['$schema'] === 'string' ? (schema['$schema'] as string) : '';
-      validate = (dialect.startsWith(DRAFT_07) ? this.ajv07 : this.ajv2020).compile(schema);
+      validate = this.ajvs[dialectOf(schema)].compile(schema);
       if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
       this.cache.set(key, validate);
     }

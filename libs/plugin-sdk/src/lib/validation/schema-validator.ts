@@ -1,8 +1,7 @@
 /** Compiled JSON Schema checks for tool arguments and structured results, with problems named by field. */
-import type { default as AjvClass, ErrorObject, ValidateFunction } from 'ajv';
-import type { FieldProblem } from '@pimcp/protocol';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { dialectOf, newAjv, type FieldProblem, type JsonSchemaDialect } from '@pimcp/protocol';
 
-const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
 
 // Formats are not checked (as the registry and gateway do not), so all three agree on what is valid.
 const options = { strict: false, allErrors: true, validateFormats: false } as const;
@@ -10,15 +9,12 @@ const options = { strict: false, allErrors: true, validateFormats: false } as co
 // results are only checked, never changed.
 // Each instance is made on first use: an Ajv instance holds its compiled meta-schema, and most nodes only ever need
 // the draft 2020-12 ones (ADR 0018). Ajv itself loads with the first tool call (ADR 0023).
-const instances = new Map<string, AjvClass>();
-function ajvFor(draft07: boolean, fillDefaults: boolean): AjvClass {
-  const key = `${draft07 ? 'draft07' : 'draft2020'}:${fillDefaults ? 'filling' : 'checking'}`;
+const instances = new Map<string, Ajv>();
+function ajvFor(dialect: JsonSchemaDialect, fillDefaults: boolean): Ajv {
+  const key = `${dialect}:${fillDefaults ? 'filling' : 'checking'}`;
   let ajv = instances.get(key);
   if (!ajv) {
-    const settings = { ...options, useDefaults: fillDefaults };
-    ajv = draft07
-      ? new (require('ajv') as typeof import('ajv')).default(settings)
-      : new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(settings);
+    ajv = newAjv(dialect, { ...options, useDefaults: fillDefaults });
     instances.set(key, ajv);
   }
   return ajv;
@@ -31,8 +27,7 @@ export type ProblemFinder = (value: unknown) => FieldProblem[];
  * `root`. With `fillDefaults` it also writes schema defaults into the value it checks.
  */
 export function compileSchema(schema: Record<string, unknown>, root: string, fillDefaults = false): ProblemFinder {
-  const dialect = typeof schema['$schema'] === 'string' ? (schema['$schema'] as string) : '';
-  const validate: ValidateFunction = ajvFor(dialect.startsWith(DRAFT_07), fillDefaults).compile(schema);
+  const validate: ValidateFunction = ajvFor(dialectOf(schema), fillDefaults).compile(schema);
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map((e) => toProblem(e, root)));
 }
 

@@ -1,19 +1,17 @@
-import type AjvClass from 'ajv';
+import type Ajv from 'ajv';
+import { dialectOf, newAjv, type JsonSchemaDialect } from './json-schema-dialect';
 import { manifestLimits } from './manifest-limits';
 
-const DRAFT_07 = 'http://json-schema.org/draft-07/schema';
-// MCP's default dialect is 2020-12; draft-07 is accepted when a schema says so. Each instance (and Ajv itself)
-// is loaded on first use: an edge node only ever checks the shape of its own tools' schemas (ADR 0023).
-const options = { strict: false, allErrors: false, validateFormats: false } as const;
-let ajv2020: AjvClass | undefined;
-let ajv07: AjvClass | undefined;
-function ajvFor(draft07: boolean): AjvClass {
-  if (draft07) {
-    const { default: Ajv } = require('ajv') as typeof import('ajv');
-    return (ajv07 ??= new Ajv(options));
+// One instance per dialect, made on first use: an edge node only ever checks the shape of its own tools' schemas
+// (ADR 0023).
+const instances = new Map<JsonSchemaDialect, Ajv>();
+function ajvFor(dialect: JsonSchemaDialect): Ajv {
+  let ajv = instances.get(dialect);
+  if (!ajv) {
+    ajv = newAjv(dialect, { strict: false, allErrors: false, validateFormats: false });
+    instances.set(dialect, ajv);
   }
-  const { default: Ajv2020 } = require('ajv/dist/2020') as typeof import('ajv/dist/2020');
-  return (ajv2020 ??= new Ajv2020(options));
+  return ajv;
 }
 
 /** Why `schema` cannot be an MCP tool schema judged by size and top-level type alone, or undefined. */
@@ -32,8 +30,7 @@ export function jsonSchemaShapeProblem(schema: Record<string, unknown>): string 
 export function jsonSchemaProblem(schema: Record<string, unknown>): string | undefined {
   const shape = jsonSchemaShapeProblem(schema);
   if (shape) return shape;
-  const dialect = typeof schema['$schema'] === 'string' ? (schema['$schema'] as string) : '';
-  const ajv = ajvFor(dialect.startsWith(DRAFT_07));
+  const ajv = ajvFor(dialectOf(schema));
   try {
     if (!ajv.validateSchema(schema)) {
       return `is not valid JSON Schema: ${ajv.errorsText(ajv.errors, { dataVar: 'schema' })}`;
