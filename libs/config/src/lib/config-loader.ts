@@ -37,7 +37,8 @@ export class ConfigLoader<D extends ConfigDefinition> {
   /** Reads and validates without caching; throws ConfigError naming every bad variable. */
   load(sources: ConfigSources = {}): ConfigOf<D> {
     const env = sources.env ?? process.env;
-    const file = sources.yamlFile === false ? undefined : (sources.yamlFile ?? env[CONFIG_FILE_ENV]);
+    const envOnly = sources.yamlFile === false;
+    const file = envOnly ? undefined : (sources.yamlFile ?? env[CONFIG_FILE_ENV]);
     const fromFile = file ? readYaml(file) : {};
     const problems: string[] = [];
     const unknown = Object.keys(fromFile).filter((k) => !(k in this.definition));
@@ -48,8 +49,7 @@ export class ConfigLoader<D extends ConfigDefinition> {
     for (const [key, setting] of Object.entries(this.definition)) {
       const fromEnv = env[setting.env];
       const raw = fromEnv !== undefined && fromEnv !== '' ? fromEnv : fromFile[key];
-      const fromFileAllowed = sources.yamlFile !== false;
-      const where = (fromEnv !== undefined && fromEnv !== '') || !fromFileAllowed ? setting.env : `${setting.env} (or "${key}" in ${file ?? 'the YAML file'})`;
+      const where = (fromEnv !== undefined && fromEnv !== '') || envOnly ? setting.env : `${setting.env} (or "${key}" in ${file ?? 'the YAML file'})`;
       if (raw === undefined || raw === null) {
         if (setting.default === undefined) problems.push(`${where} is required: ${setting.description}`);
         else result[key] = setting.default;
